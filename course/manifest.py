@@ -1,0 +1,159 @@
+"""The curriculum manifest: which modules, lessons, exercises and apps exist.
+
+`curriculum.toml` beside this file is the one place that lists them. The book's table
+of contents, the grading commands' assignment list and the parametrised tests are all
+derived from it, so adding a module means adding its folders and one entry there.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from course.errors import UserError
+from course.messages import t
+
+MANIFEST = Path(__file__).parent / "curriculum.toml"
+PACKAGE_DIR = Path(__file__).parent
+APPS_DIR = PACKAGE_DIR / "apps"
+
+
+def repo_root() -> Path:
+    """Return the curriculum's root folder (the one holding modules/ and exercises/).
+
+    The package is installed in editable mode from the repository, so the root is the
+    package's parent. Set DGT_ROOT to use the curriculum from another folder.
+    """
+    import os
+
+    root = Path(os.environ.get("DGT_ROOT") or PACKAGE_DIR.parent)
+    return root.resolve()
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One nbgrader assignment: its id is the module id."""
+
+    id: str
+    notebook: str
+    points: float
+
+    @property
+    def source(self) -> Path:
+        """The nbgrader source notebook (with solutions and hidden tests)."""
+        return repo_root() / "exercises" / self.id / self.notebook
+
+
+@dataclass(frozen=True)
+class App:
+    """One Voila app: a notebook in course/apps."""
+
+    id: str
+    notebook: str
+    module: str
+
+    @property
+    def path(self) -> Path:
+        return APPS_DIR / self.notebook
+
+    @property
+    def title_key(self) -> str:
+        return f"app.{self.id}.title"
+
+
+@dataclass(frozen=True)
+class Module:
+    """One module: lessons, one exercise, and optional apps."""
+
+    id: str
+    track: str
+    order: int
+    minutes: int
+    lessons: tuple[str, ...]
+    exercise: Exercise
+    apps: tuple[str, ...] = ()
+
+    @property
+    def code(self) -> str:
+        """The short code, e.g. "B1" for "B1-foundations"."""
+        return self.id.split("-", 1)[0]
+
+    @property
+    def title_key(self) -> str:
+        return f"module.{self.code}.title"
+
+    @property
+    def folder(self) -> Path:
+        return repo_root() / "modules" / self.id
+
+    @property
+    def lesson_paths(self) -> list[Path]:
+        return [self.folder / name for name in self.lessons]
+
+    @property
+    def checks_module(self) -> str:
+        """The Python module holding this module's question definitions."""
+        return "course.checks." + self.id.lower().replace("-", "_")
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    """The whole manifest."""
+
+    modules: tuple[Module, ...]
+    apps: tuple[App, ...]
+    tracks: tuple[str, ...]
+
+    def module(self, module_id: str) -> Module:
+        for module in self.modules:
+            if module.id == module_id or module.code == module_id:
+                return module
+        known = ", ".join(m.id for m in self.modules)
+        raise UserError(t("error.unknown_module", name=module_id, known=known))
+
+    def app(self, app_id: str) -> App:
+        for app in self.apps:
+            if app.id == app_id:
+                return app
+        raise UserError(
+            t("error.unknown_app", name=app_id, known=", ".join(a.id for a in self.apps))
+        )
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        return [m.exercise for m in self.modules]
+
+
+def _parse(data: dict) -> Curriculum:
+    modules = []
+    for entry in data.get("module", []):
+        exercise = entry["exercise"]
+        modules.append(
+            Module(
+                id=entry["id"],
+                track=entry["track"],
+                order=int(entry["order"]),
+                minutes=int(entry["minutes"]),
+                lessons=tuple(entry["lessons"]),
+                exercise=Exercise(entry["id"], exercise["notebook"], float(exercise["points"])),
+                apps=tuple(entry.get("apps", ())),
+            )
+        )
+    modules.sort(key=lambda m: (m.track, m.order))
+    apps = tuple(App(a["id"], a["notebook"], a["module"]) for a in data.get("app", []))
+    ids = [m.id for m in modules]
+    if len(set(ids)) != len(ids):
+        raise ValueError("curriculum.toml lists a module id twice")
+    for app in apps:
+        if app.module not in ids:
+            raise ValueError(f"app {app.id!r} names unknown module {app.module!r}")
+    return Curriculum(tuple(modules), apps, tuple(data.get("tracks", ["A", "B"])))
+
+
+@cache
+def curriculum() -> Curriculum:
+    """Return the curriculum manifest, parsed and checked."""
+    with MANIFEST.open("rb") as handle:
+        return _parse(tomllib.load(handle))
