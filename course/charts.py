@@ -1,0 +1,59 @@
+"""Charts used by lessons and apps; every label comes from the message catalogue.
+
+Matplotlib is imported inside each function, so `import course` stays light.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from course import benchmark, data
+from course.messages import t
+
+
+def trend(countries: list[str], measure: str = "egdi", table: pd.DataFrame | None = None, ax=None):
+    """Line chart of a measure over the survey years for several countries; returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    table = data.egdi() if table is None else table
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    names = data.countries().set_index("iso3")["name"]
+    for iso3 in countries:
+        points = benchmark.series(iso3, measure, table)
+        bold = iso3 == "LAO"
+        ax.plot(
+            points.index,
+            points.values,
+            marker="o",
+            linewidth=3 if bold else 1.2,
+            label=names.get(iso3, iso3),
+            zorder=3 if bold else 2,
+        )
+    ax.set_xlabel(t("chart.year"))
+    ax.set_ylabel(t(f"chart.measure.{measure}"))
+    ax.set_ylim(0, 1)
+    ax.set_title(t("chart.trend_title", measure=t(f"chart.measure.{measure}")))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, ncol=2)
+    ax.figure.text(0.01, 0.01, t("chart.source_egdi"), fontsize=7, color="#555")
+    return ax
+
+
+def gaps(gap_table: pd.DataFrame, country: str, ax=None):
+    """Bar chart of component gaps (from `benchmark.component_gaps`); returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    labels = [t(f"chart.measure.{c}") for c in gap_table["component"]]
+    ax.barh(
+        labels,
+        gap_table["gap"],
+        color=["#b35806" if g < 0 else "#1b7837" for g in gap_table["gap"]],
+    )
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(t("chart.gap_axis"))
+    ax.set_title(t("chart.gap_title", country=country))
+    ax.figure.text(0.01, 0.01, t("chart.source_egdi"), fontsize=7, color="#555")
+    return ax
