@@ -1,0 +1,79 @@
+"""Shared fixtures: the manifest, notebook execution, free ports and local servers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from course.manifest import curriculum, repo_root
+
+ROOT = repo_root()
+MODULES = curriculum().modules
+MODULE_IDS = [m.id for m in MODULES]
+LESSONS = [path for m in MODULES for path in m.lesson_paths]
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float) -> float:
+    """Poll `url` until it answers 200; return the seconds it took. Fail after `timeout`."""
+    start = time.monotonic()
+    last: Exception | None = None
+    while time.monotonic() - start < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return time.monotonic() - start
+        except Exception as error:  # not up yet
+            last = error
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {timeout} s: {last}")
+
+
+class Server:
+    """A process serving HTTP on 127.0.0.1, stopped when the test ends."""
+
+    def __init__(self, command: list[str], port: int, cwd: Path, env: dict | None = None):
+        self.port = port
+        self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"server-{port}.log", "w+")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    """A fresh course workspace outside the repository."""
+    from autograder import workspace as workspaces
+
+    monkeypatch.setenv("DGT_WORKSPACE", str(tmp_path / "workspace"))
+    return workspaces.init(tmp_path / "workspace")
