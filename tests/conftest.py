@@ -77,3 +77,21 @@ def workspace(tmp_path, monkeypatch):
 
     monkeypatch.setenv("DGT_WORKSPACE", str(tmp_path / "workspace"))
     return workspaces.init(tmp_path / "workspace")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium under Playwright for the whole session (never skipped silently)."""
+    from playwright.sync_api import sync_playwright
+
+    import browser as harness
+
+    with sync_playwright() as playwright:
+        try:
+            instance = harness.launch(playwright)
+        except Exception as error:  # no chromium: fail with one clear line
+            pytest.fail(
+                f"cannot start Debian's chromium for the browser tests: {error}", pytrace=False
+            )
+        yield instance
+        instance.close()
