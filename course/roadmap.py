@@ -22,6 +22,7 @@ from typing import IO, Any
 
 import pandas as pd
 
+from course import cells
 from course.errors import UserError
 from course.messages import t
 
@@ -47,88 +48,13 @@ class CycleError(UserError):
         super().__init__(t("roadmap.error.cycle", cycle=" → ".join(self.cycle)))
 
 
-# Cell-level checks ---------------------------------------------------------------------
-
-
-def _cell_error(row: int, column: str, key: str, **values: Any) -> UserError:
-    """A UserError for one cell: 'Row 3, column 'cost': <problem>'."""
-    return UserError(t("roadmap.error.at", row=row, column=column, problem=t(key, **values)))
-
-
-def _is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        if pd.isna(value):
-            return True
-    except (TypeError, ValueError):
-        pass
-    return isinstance(value, str) and not value.strip()
-
-
-def _text(value: Any) -> str:
-    return "" if _is_blank(value) else str(value).strip()
-
-
-def _number(value: Any, row: int, column: str) -> float:
-    """Read one cell as a number, or raise a UserError naming the cell."""
-    if _is_blank(value):
-        raise _cell_error(row, column, "roadmap.error.blank")
-    if isinstance(value, bool):
-        raise _cell_error(row, column, "roadmap.error.not_a_number", value=value)
-    try:
-        number = float(str(value).strip()) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        raise _cell_error(row, column, "roadmap.error.not_a_number", value=value) from None
-    if not math.isfinite(number):
-        raise _cell_error(row, column, "roadmap.error.not_a_number", value=value)
-    return number
-
-
-def _score(value: Any, row: int, column: str) -> float:
-    number = _number(value, row, column)
-    if not SCORE_MIN <= number <= SCORE_MAX:
-        raise _cell_error(
-            row, column, "roadmap.error.score", value=value, low=SCORE_MIN, high=SCORE_MAX
-        )
-    return number
-
-
-def _tidy(numbers: list[float]) -> list[float] | list[int]:
-    """Whole numbers as int (4, not 4.0), anything else as float."""
-    return [int(n) for n in numbers] if all(float(n).is_integer() for n in numbers) else numbers
-
-
-def _frame(table: Any, required: Iterable[str], what: str) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise UserError(t("roadmap.error.not_a_table", what=t(what)))
-    frame = table.copy()
-    frame.columns = [str(c).strip() for c in frame.columns]
-    required = list(required)
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise UserError(
-            t(
-                "roadmap.error.missing_columns",
-                what=t(what),
-                missing=", ".join(missing),
-                required=", ".join(required),
-            )
-        )
-    if frame.empty:
-        raise UserError(t("roadmap.error.empty", what=t(what)))
-    return frame.reset_index(drop=True)
-
-
 # The initiative table ------------------------------------------------------------------
 
 
 def split_ids(value: Any) -> list[str]:
     """Return the ids in a `depends_on` cell ("I01; I03" -> ["I01", "I03"]), without repeats."""
     ids: list[str] = []
-    for part in _text(value).split(SEPARATOR):
+    for part in cells.text(value).split(SEPARATOR):
         part = part.strip()
         if part and part not in ids:
             ids.append(part)
@@ -144,7 +70,7 @@ def validate(initiatives: pd.DataFrame) -> pd.DataFrame:
     dependencies (`CycleError`). Ids, names and dependencies are trimmed; extra columns
     are kept after the standard ones.
     """
-    frame = _frame(initiatives, REQUIRED, "roadmap.what.initiatives")
+    frame = cells.frame(initiatives, REQUIRED, "roadmap.what.initiatives")
     scores = [c for c in SCORES if c in frame.columns]
     seen: dict[str, int] = {}
     clean: dict[str, list[Any]] = {
@@ -152,25 +78,25 @@ def validate(initiatives: pd.DataFrame) -> pd.DataFrame:
     }
     for index in range(len(frame)):
         row = index + 1
-        ident = _text(frame.at[index, "id"])
+        ident = cells.text(frame.at[index, "id"])
         if not ident:
-            raise _cell_error(row, "id", "roadmap.error.blank")
+            raise cells.cell_error(row, "id", "cells.error.blank")
         if SEPARATOR in ident:
-            raise _cell_error(row, "id", "roadmap.error.id_separator", value=ident)
+            raise cells.cell_error(row, "id", "roadmap.error.id_separator", value=ident)
         if ident in seen:
-            raise _cell_error(
+            raise cells.cell_error(
                 row, "id", "roadmap.error.duplicate_id", value=ident, other=seen[ident]
             )
         seen[ident] = row
-        name = _text(frame.at[index, "name"])
+        name = cells.text(frame.at[index, "name"])
         if not name:
-            raise _cell_error(row, "name", "roadmap.error.blank")
-        cost = _number(frame.at[index, "cost"], row, "cost")
+            raise cells.cell_error(row, "name", "cells.error.blank")
+        cost = cells.number(frame.at[index, "cost"], row, "cost")
         if cost < 0:
-            raise _cell_error(row, "cost", "roadmap.error.cost", value=frame.at[index, "cost"])
-        duration = _number(frame.at[index, "duration"], row, "duration")
+            raise cells.cell_error(row, "cost", "roadmap.error.cost", value=frame.at[index, "cost"])
+        duration = cells.number(frame.at[index, "duration"], row, "duration")
         if duration < 1 or not duration.is_integer():
-            raise _cell_error(
+            raise cells.cell_error(
                 row, "duration", "roadmap.error.duration", value=frame.at[index, "duration"]
             )
         clean["id"].append(ident)
@@ -179,19 +105,21 @@ def validate(initiatives: pd.DataFrame) -> pd.DataFrame:
         clean["duration"].append(int(duration))
         clean["depends_on"].append(split_ids(frame.at[index, "depends_on"]))
         for column in scores:
-            clean[column].append(_score(frame.at[index, column], row, column))
+            clean[column].append(
+                cells.score(frame.at[index, column], row, column, SCORE_MIN, SCORE_MAX)
+            )
     for index, needs in enumerate(clean["depends_on"]):
         for other in needs:
             if other not in seen:
-                raise _cell_error(
+                raise cells.cell_error(
                     index + 1, "depends_on", "roadmap.error.unknown_dependency", value=other
                 )
     dependencies = dict(zip(clean["id"], clean["depends_on"], strict=True))
     _order(clean["id"], dependencies)  # raises CycleError
     clean["depends_on"] = [SEPARATOR.join(ids) for ids in clean["depends_on"]]
-    clean["cost"] = _tidy(clean["cost"])
+    clean["cost"] = cells.tidy(clean["cost"])
     for column in scores:
-        clean[column] = _tidy(clean[column])
+        clean[column] = cells.tidy(clean[column])
     result = pd.DataFrame(clean)
     for column in frame.columns:
         if column not in result.columns:
@@ -202,7 +130,7 @@ def validate(initiatives: pd.DataFrame) -> pd.DataFrame:
 
 def read_csv(path_or_buffer: str | os.PathLike | IO) -> pd.DataFrame:
     """Read an initiative table from a CSV file (path or open file) and validate it."""
-    return validate(_read(path_or_buffer))
+    return validate(cells.read_csv(path_or_buffer))
 
 
 def to_csv(initiatives: pd.DataFrame) -> str:
@@ -212,26 +140,7 @@ def to_csv(initiatives: pd.DataFrame) -> str:
 
 def write_csv(initiatives: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write a validated initiative table to `path` as CSV, atomically; return the path."""
-    return _write(to_csv(initiatives), path)
-
-
-def _read(path_or_buffer: str | os.PathLike | IO) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(t("roadmap.error.no_file", path=path_or_buffer)) from None
-    except pd.errors.EmptyDataError:
-        raise UserError(t("roadmap.error.empty_file")) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise UserError(t("roadmap.error.bad_csv", detail=str(error).strip())) from None
-
-
-def _write(text: str, path: str | os.PathLike) -> Path:
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return cells.write_text(to_csv(initiatives), path)
 
 
 def dependencies(initiatives: pd.DataFrame) -> dict[str, list[str]]:
@@ -279,7 +188,7 @@ def _criteria(table: pd.DataFrame, weights: Mapping[str, float]) -> dict[str, fl
         if not math.isfinite(value) or value < 0 or isinstance(weight, bool):
             raise UserError(t("roadmap.error.weight", criterion=criterion, value=weight))
         for index, cell in enumerate(table[criterion]):
-            _score(cell, index + 1, criterion)
+            cells.score(cell, index + 1, criterion, SCORE_MIN, SCORE_MAX)
         checked[str(criterion)] = value
     if sum(checked.values()) <= 0:
         raise UserError(t("roadmap.error.zero_weights"))
@@ -301,7 +210,7 @@ def weighted_score(table: pd.DataFrame, weights: Mapping[str, float]) -> pd.Seri
     Works on any table whose criteria columns hold scores from 1 to 5 (module B5 uses it
     for talent measures). The result is rounded to 6 decimals, so equal scores tie.
     """
-    frame = _frame(table, (), "roadmap.what.options")
+    frame = cells.frame(table, (), "roadmap.what.options")
     shares = normalise(_criteria(frame, weights))
     total = sum(frame[c].astype(float).to_numpy() * share for c, share in shares.items())
     return pd.Series(total, index=table.index, name="score").round(6)
@@ -491,14 +400,14 @@ def _not_before(not_before: Mapping[str, int] | None, ids: set[str]) -> dict[str
 
 def critical_path(schedule_table: pd.DataFrame) -> list[str]:
     """Return the ids with no slack (on a critical path), in the order they start."""
-    _frame(schedule_table, ("id", "start", "critical"), "roadmap.what.schedule")
+    cells.frame(schedule_table, ("id", "start", "critical"), "roadmap.what.schedule")
     rows = schedule_table[schedule_table["critical"].astype(bool)]
     return list(rows.sort_values("start", kind="stable")["id"].astype(str))
 
 
 def plan_length(schedule_table: pd.DataFrame) -> int:
     """Return the length of the plan in months: the latest finish."""
-    _frame(schedule_table, ("finish",), "roadmap.what.schedule")
+    cells.frame(schedule_table, ("finish",), "roadmap.what.schedule")
     return int(schedule_table["finish"].max())
 
 
@@ -513,18 +422,20 @@ def budget_by_year(
     """
     if isinstance(start_year, bool) or not isinstance(start_year, int):
         raise UserError(t("roadmap.error.start_year", value=start_year))
-    timetable = _frame(schedule_table, ("id", "start", "finish"), "roadmap.what.schedule")
+    timetable = cells.frame(schedule_table, ("id", "start", "finish"), "roadmap.what.schedule")
     table = validate(initiatives)
     costs = dict(zip(table["id"], table["cost"].astype(float), strict=True))
     spend: dict[int, float] = {}
     for index in range(len(timetable)):
         ident = str(timetable.at[index, "id"])
         if ident not in costs:
-            raise _cell_error(index + 1, "id", "roadmap.error.unknown_initiative", value=ident)
-        begin = int(_number(timetable.at[index, "start"], index + 1, "start"))
-        end = int(_number(timetable.at[index, "finish"], index + 1, "finish"))
+            raise cells.cell_error(index + 1, "id", "roadmap.error.unknown_initiative", value=ident)
+        begin = int(cells.number(timetable.at[index, "start"], index + 1, "start"))
+        end = int(cells.number(timetable.at[index, "finish"], index + 1, "finish"))
         if end <= begin or begin < 0:
-            raise _cell_error(index + 1, "finish", "roadmap.error.finish", start=begin, finish=end)
+            raise cells.cell_error(
+                index + 1, "finish", "roadmap.error.finish", start=begin, finish=end
+            )
         for month in range(begin, end):
             year = start_year + month // 12
             spend[year] = spend.get(year, 0.0) + costs[ident] / (end - begin)
@@ -534,7 +445,7 @@ def budget_by_year(
 
 def over_ceiling(budget: pd.DataFrame, ceiling: float) -> pd.DataFrame:
     """Return the years whose cost is above `ceiling`, with `over` = how much above."""
-    frame = _frame(budget, ("year", "cost"), "roadmap.what.budget")
+    frame = cells.frame(budget, ("year", "cost"), "roadmap.what.budget")
     try:
         limit = float(ceiling)
     except (TypeError, ValueError):
@@ -605,19 +516,17 @@ def risk_register(risks: pd.DataFrame) -> pd.DataFrame:
     kept. Sorted by score, highest first (ties in table order). Levels: score up to 4
     low, up to 9 medium, 10 or more high (`RISK_LEVELS`).
     """
-    frame = _frame(risks, RISK_REQUIRED, "roadmap.what.risks")
+    frame = cells.frame(risks, RISK_REQUIRED, "roadmap.what.risks")
     for index in range(len(frame)):
         row = index + 1
-        if not _text(frame.at[index, "risk"]):
-            raise _cell_error(row, "risk", "roadmap.error.blank")
+        if not cells.text(frame.at[index, "risk"]):
+            raise cells.cell_error(row, "risk", "cells.error.blank")
     register = frame.copy()
-    register["risk"] = [_text(v) for v in frame["risk"]]
+    register["risk"] = [cells.text(v) for v in frame["risk"]]
     for column in ("likelihood", "impact"):
         values = []
         for index, cell in enumerate(frame[column]):
-            value = _score(cell, index + 1, column)
-            if not value.is_integer():
-                raise _cell_error(index + 1, column, "roadmap.error.whole_score", value=cell)
+            value = cells.score(cell, index + 1, column, SCORE_MIN, SCORE_MAX, whole=True)
             values.append(int(value))
         register[column] = values
     register["score"] = register["likelihood"] * register["impact"]
@@ -627,7 +536,7 @@ def risk_register(risks: pd.DataFrame) -> pd.DataFrame:
 
 def read_risks_csv(path_or_buffer: str | os.PathLike | IO) -> pd.DataFrame:
     """Read a risk table from a CSV file (path or open file) and score it."""
-    return risk_register(_read(path_or_buffer))
+    return risk_register(cells.read_csv(path_or_buffer))
 
 
 def risk_matrix(register: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,120 @@
+"""Cell-by-cell checks for tables a person types or uploads (used by B4 and B5).
+
+Each check raises `UserError` whose message names the cell the way a person counts:
+"Row 3, column 'cost': '-5' is not a valid cost ...". Row 1 is the first data row,
+below the header. Messages come from the catalogue (`cells.error.*`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from course.errors import UserError
+from course.messages import t
+
+
+def cell_error(row: int, column: str, key: str, **values: Any) -> UserError:
+    """Return a UserError for one cell: "Row <row>, column '<column>': <message key>"."""
+    return UserError(t("cells.error.at", row=row, column=column, problem=t(key, **values)))
+
+
+def is_blank(value: Any) -> bool:
+    """True for None, NaN, pandas' missing values and text made only of spaces."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        if pd.isna(value):
+            return True
+    except (TypeError, ValueError):
+        pass
+    return isinstance(value, str) and not value.strip()
+
+
+def text(value: Any) -> str:
+    """Return a cell as trimmed text ("" for a blank cell)."""
+    return "" if is_blank(value) else str(value).strip()
+
+
+def number(value: Any, row: int, column: str) -> float:
+    """Return a cell as a finite number, or raise a UserError naming the cell."""
+    if is_blank(value):
+        raise cell_error(row, column, "cells.error.blank")
+    if isinstance(value, bool):
+        raise cell_error(row, column, "cells.error.not_a_number", value=value)
+    try:
+        result = float(str(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise cell_error(row, column, "cells.error.not_a_number", value=value) from None
+    if not math.isfinite(result):
+        raise cell_error(row, column, "cells.error.not_a_number", value=value)
+    return result
+
+
+def score(value: Any, row: int, column: str, low: int, high: int, whole: bool = False) -> float:
+    """Return a cell as a score from `low` to `high` (a whole number if `whole`)."""
+    result = number(value, row, column)
+    if not low <= result <= high:
+        raise cell_error(row, column, "cells.error.score", value=value, low=low, high=high)
+    if whole and not result.is_integer():
+        raise cell_error(row, column, "cells.error.whole_score", value=value, low=low, high=high)
+    return result
+
+
+def tidy(numbers: list[float]) -> list[float] | list[int]:
+    """Whole numbers as int (4, not 4.0); any fraction keeps the list as float."""
+    return [int(n) for n in numbers] if all(float(n).is_integer() for n in numbers) else numbers
+
+
+def frame(table: Any, required: Iterable[str], what: str) -> pd.DataFrame:
+    """Return a copy of `table` with trimmed column names and a fresh index.
+
+    Raises UserError if it is not a DataFrame, lacks a required column or has no rows.
+    `what` is the catalogue key of the table's name in messages ("the initiative table").
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise UserError(t("cells.error.not_a_table", what=t(what)))
+    copy = table.copy()
+    copy.columns = [str(c).strip() for c in copy.columns]
+    required = list(required)
+    missing = [c for c in required if c not in copy.columns]
+    if missing:
+        raise UserError(
+            t(
+                "cells.error.missing_columns",
+                what=t(what),
+                missing=", ".join(missing),
+                required=", ".join(required),
+            )
+        )
+    if copy.empty:
+        raise UserError(t("cells.error.empty", what=t(what)))
+    return copy.reset_index(drop=True)
+
+
+def read_csv(path_or_buffer: str | os.PathLike | IO) -> pd.DataFrame:
+    """Read a CSV file (path or open file) as text cells; blank cells stay "" for the checks."""
+    try:
+        return pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(t("cells.error.no_file", path=path_or_buffer)) from None
+    except pd.errors.EmptyDataError:
+        raise UserError(t("cells.error.empty_file")) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise UserError(t("cells.error.bad_csv", detail=str(error).strip())) from None
+
+
+def write_text(content: str, path: str | os.PathLike) -> Path:
+    """Write `content` to `path` through a temporary file, so no half-written file is left."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(content, encoding="utf-8")
+    tmp.replace(path)
+    return path
