@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -39,6 +40,7 @@ HYBRID_KIT: dict[str, int] = {
     "ups": 1,
 }
 STATUSES = ("working", "needs_repair", "broken")
+EXAMPLES_DIR = Path(__file__).parent / "data" / "files" / "situation"
 
 
 # Shared checks ------------------------------------------------------------------------------
@@ -87,6 +89,21 @@ def _choice(value: Any, row: int, column: str, known: Iterable[str]) -> str:
             row, column, t("situation.error.unknown_value", value=value, known=", ".join(known))
         )
     return text
+
+
+def example_names() -> list[str]:
+    """Return the names of the example tables (made up for practice, see the folder's README)."""
+    return sorted(p.stem for p in EXAMPLES_DIR.glob("*.csv"))
+
+
+def example(name: str) -> pd.DataFrame:
+    """Return one example table made up for practice: capacity_findings, stakeholders or swot."""
+    path = EXAMPLES_DIR / f"{name}.csv"
+    if not path.is_file():
+        raise UserError(
+            t("situation.error.unknown_example", name=name, known=", ".join(example_names()))
+        )
+    return pd.read_csv(path, encoding="utf-8")
 
 
 # Capacity gaps at four levels ---------------------------------------------------------------
