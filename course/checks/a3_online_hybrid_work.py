@@ -1,0 +1,185 @@
+"""Practice checks and hints for the A3 Online and hybrid work exercise.
+
+The exercise reads its given lists (file names, paths, the draft e-mail) from here, so
+the notebook and the checks always use the same ones.
+"""
+
+from __future__ import annotations
+
+import math
+
+from course import data, hybrid, teamwork
+from course.learn import Check, Question, close_to, in_range, is_instance, is_number, one_of
+
+PROVINCE = "Sekong"
+DEVICES, VIDEOS = 3, 4
+
+#: The files in the shared folder of question 5.
+FILE_NAMES = (
+    "2024-06-12_hybrid-meeting-notes_v03.docx",
+    "meeting notes final.docx",
+    "2024-06-20_session-agenda_final_v02.docx",
+    "20-06-2024_session-agenda_v01.docx",
+    "2024-07-01_staff-list_v01.xlsx",
+    "2024-06-05_budget-request_v1.xlsx",
+    "2024-05-28_citizen-requests-summary_v02.pdf",
+)
+
+#: The paths of question 7, checked against `teamwork.OFFICE_TREE`.
+PATHS = (
+    "01_sessions/minutes/2024-06-20_session-minutes_v01.docx",
+    "04_reports/monthly/2024-06-30_monthly-report_v02.docx",
+    "2024-06-12_hybrid-meeting-notes_v03.docx",
+    "02_meetings/hybrid/2024-06-12_hybrid-meeting-notes_v03.docx",
+    "05_admin/staff/old/2023-01-10_staff-list_v01.xlsx",
+    "My Documents/report.docx",
+    "03_citizen-requests/2024-06-01_requests-register_v05.xlsx",
+    "06_templates/letters/2024-01-15_letter-template_v01.docx",
+)
+
+#: The draft e-mail of question 8.
+DRAFT_SUBJECT = "Meeting"
+DRAFT_BODY = """Dear Mr Somchanh,
+
+The hybrid meeting with the district offices is on 20 June 2024 at 9:00. The agenda is attached.
+
+Could you tell me the names of the two staff who will join online by Friday 14 June?
+
+Best regards,
+Khamla
+PPA Secretariat"""
+DRAFT_ATTACHMENTS: tuple[str, ...] = ()
+
+
+def _speeds() -> tuple[float, float]:
+    tests = data.synthetic("ppa_speed_tests")
+    rows = tests[tests["province"] == PROVINCE]
+    return hybrid.planning_speed(rows["download_mbps"]), hybrid.planning_speed(rows["upload_mbps"])
+
+
+def _is_text_list(value: object) -> bool:
+    return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+
+
+def _same_set(expected: set[str]):
+    return lambda v: set(v) == expected and len(v) == len(set(v))
+
+
+def _bad_names() -> set[str]:
+    return {n for n in FILE_NAMES if teamwork.check_file_name(n)}
+
+
+def _bad_paths() -> set[str]:
+    return {p for p in PATHS if teamwork.check_path(p)}
+
+
+def _right_parts(value: str) -> bool:
+    return (
+        value.startswith("2024-06-20_")
+        and teamwork.version_of(value) == 1
+        and value.endswith(".docx")
+        and "minutes" in value
+    )
+
+
+QUESTIONS = [
+    Question(
+        name="q1",
+        variable="uplink_kbps",
+        points=1,
+        checks=(
+            is_number(),
+            in_range(0, 100_000),
+            close_to(lambda: hybrid.need("sd_video", DEVICES).up_kbps, 0.5, "A3.q1.value"),
+        ),
+        hints=("A3.q1.hint1", "A3.q1.hint2"),
+    ),
+    Question(
+        name="q2",
+        variable="sekong_upload",
+        points=1,
+        checks=(
+            is_number(),
+            in_range(0, 1000),
+            close_to(lambda: _speeds()[1], 0.01, "A3.q2.value"),
+        ),
+        hints=("A3.q2.hint1", "A3.q2.hint2"),
+    ),
+    Question(
+        name="q3",
+        variable="sekong_mode",
+        points=1,
+        checks=(
+            is_instance(str, "check.is_text"),
+            one_of([m.key for m in hybrid.MODES]),
+            Check(
+                "A3.q3.value",
+                lambda v: v == hybrid.best_mode(*_speeds(), devices=DEVICES, videos_shown=VIDEOS),
+            ),
+        ),
+        hints=("A3.q3.hint1", "A3.q3.hint2", "A3.q3.hint3"),
+    ),
+    Question(
+        name="q4",
+        variable="meeting_mb",
+        points=1,
+        checks=(
+            is_number(),
+            in_range(0, 100_000),
+            Check(
+                "A3.q4.value",
+                lambda v: math.isclose(float(v), 2 * hybrid.data_per_hour_mb(330), rel_tol=0.01),
+            ),
+        ),
+        hints=("A3.q4.hint1", "A3.q4.hint2"),
+    ),
+    Question(
+        name="q5",
+        variable="bad_names",
+        points=2,
+        checks=(
+            Check("A3.q5.list", _is_text_list),
+            Check("A3.q5.members", lambda v: set(v) <= set(FILE_NAMES)),
+            Check("A3.q5.value", lambda v: _same_set(_bad_names())(v)),
+        ),
+        hints=("A3.q5.hint1", "A3.q5.hint2"),
+    ),
+    Question(
+        name="q6",
+        variable="new_name",
+        points=1,
+        checks=(
+            is_instance(str, "A3.q6.text"),
+            Check("A3.q6.rules", lambda v: not teamwork.check_file_name(v)),
+            Check("A3.q6.parts", _right_parts),
+        ),
+        hints=("A3.q6.hint1", "A3.q6.hint2"),
+    ),
+    Question(
+        name="q7",
+        variable="misplaced",
+        points=2,
+        checks=(
+            Check("A3.q7.list", _is_text_list),
+            Check("A3.q7.members", lambda v: set(v) <= set(PATHS)),
+            Check("A3.q7.value", lambda v: _same_set(_bad_paths())(v)),
+        ),
+        hints=("A3.q7.hint1", "A3.q7.hint2"),
+    ),
+    Question(
+        name="q8",
+        variable="missing",
+        points=1,
+        checks=(
+            Check("A3.q8.list", _is_text_list),
+            Check("A3.q8.members", lambda v: set(v) <= set(teamwork.EMAIL_ITEMS)),
+            Check(
+                "A3.q8.value",
+                lambda v: _same_set(
+                    set(teamwork.email_missing(DRAFT_SUBJECT, DRAFT_BODY, DRAFT_ATTACHMENTS))
+                )(v),
+            ),
+        ),
+        hints=("A3.q8.hint1", "A3.q8.hint2"),
+    ),
+]
