@@ -1,10 +1,15 @@
 """Build the offline book (Jupyter Book 1.x) from the curriculum manifest.
 
-`build()` stages the sources into book/_stage: the front matter in book/, one chapter
-page per module, the lessons, and the trainee version of each exercise. It writes
-_toc.yml from the manifest and runs Jupyter Book into book/_build/html. Staged files
-keep their time stamps while their content is unchanged, and executed outputs are
-cached (jupyter-cache), so an unchanged rebuild is quick.
+`build()` stages the sources into book/_stage: the front matter and back matter in
+book/ (the data-sources page gets its tables of provinces and synthetic datasets filled
+in), one chapter page per module, the lessons, and the trainee version of each exercise.
+It writes _toc.yml from the manifest and runs Jupyter Book into book/_build/html.
+Staged files keep their time stamps while their content is unchanged, and executed
+outputs are cached (jupyter-cache), so an unchanged rebuild is quick.
+
+The book makes no request outside itself: MathJax and the widget manager are vendored
+in book/_static/vendor, the Lao font is embedded (`make_lao_font()` regenerates it), and
+the local Sphinx extension book/_ext/dgt_book.py makes search work for Lao words.
 """
 
 from __future__ import annotations
@@ -20,6 +25,14 @@ import yaml
 from course.errors import UserError
 from course.manifest import Curriculum, Module, curriculum, repo_root
 from course.messages import t
+
+BACK_MATTER = ("glossary.md", "trainers-guide.md", "data-sources.md")
+PROVINCES_MARK = "<!-- dgt:provinces -->"
+SYNTHETIC_MARK = "<!-- dgt:synthetic -->"
+NOTO_DIR = Path("/usr/share/fonts/truetype/noto")
+LAO_FONT_FILES = ("NotoSansLao-Regular.ttf", "NotoSansLao-Bold.ttf")
+# The Lao block, the dotted circle shown under a lone mark, and zero-width (non-)joiners.
+LAO_UNICODES = "U+0E80-0EFF,U+25CC,U+200B-200D"
 
 
 def book_dir() -> Path:
@@ -47,7 +60,9 @@ def _copy_if_changed(source: Path, target: Path) -> None:
     if target.is_file() and filecmp.cmp(source, target, shallow=False):
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source, target)
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copy2(source, tmp)
+    tmp.replace(target)
 
 
 def chapter_page(module: Module) -> str:
@@ -74,11 +89,84 @@ def toc(course: Curriculum) -> dict:
             chapters.append({"file": f"chapters/{module.id}", "sections": sections})
         if chapters:
             parts.append({"caption": t(f"book.track.{track}"), "chapters": chapters})
-    back = [{"file": Path(p).stem} for p in ("glossary.md", "trainers-guide.md", "data-sources.md")]
+    back = [{"file": Path(p).stem} for p in BACK_MATTER]
     back = [entry for entry in back if (book_dir() / f"{entry['file']}.md").is_file()]
     if back:
         parts.append({"caption": t("book.reference"), "chapters": back})
     return {"format": "jb-book", "root": "intro", "parts": parts}
+
+
+def glossary_terms(source: Path) -> list[str]:
+    """The terms a MyST glossary page defines: unindented lines inside its glossary block."""
+    if not source.is_file():
+        return []
+    terms, inside = [], False
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```{glossary}"):
+            inside = True
+        elif inside and line.startswith("```"):
+            inside = False
+        elif inside and line.strip() and not line[0].isspace() and not line.startswith(":"):
+            terms.append(line.strip())
+    return terms
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    def cells(values: list[str]) -> str:
+        return "| " + " | ".join(str(v).replace("|", "\\|") for v in values) + " |"
+
+    lines = [cells(header), "| " + " | ".join("---" for _ in header) + " |"]
+    lines += [cells(row) for row in rows]
+    return "\n".join(lines)
+
+
+def provinces_table() -> str:
+    """The 18 provinces (real data) as a Markdown table, with their Lao names."""
+    from course import data
+
+    header = [t(f"book.sources.province.{k}") for k in ("code", "name_en", "name_lo", "region")]
+    rows = [
+        [row.code, row.name_en, row.name_lo, row.region] for row in data.provinces().itertuples()
+    ]
+    return _table(header, rows)
+
+
+def synthetic_table() -> str:
+    """Every synthetic dataset the generators make, each labelled SYNTHETIC."""
+    from course import synthetic
+    from course.data import SYNTHETIC_DIR
+
+    generators = synthetic.generators()
+    if not generators:
+        return t("book.sources.no_synthetic")
+    header = [t(f"book.sources.synthetic.{k}") for k in ("name", "file", "description")]
+    rows = []
+    for name, module in generators.items():
+        path = SYNTHETIC_DIR / f"{name}.csv"
+        shown = f"`{path.relative_to(repo_root())}`" if path.is_file() else "—"
+        rows.append([f"**{name}**", shown, str(module.DESCRIPTION)])
+    return _table(header, rows)
+
+
+def data_sources_page(template: str) -> str:
+    """Fill the data-sources page's tables in from the package's data."""
+    return template.replace(PROVINCES_MARK, provinces_table()).replace(
+        SYNTHETIC_MARK, synthetic_table()
+    )
+
+
+def _stage_front_and_back_matter(stage: Path) -> None:
+    for item in book_dir().iterdir():
+        if item.is_file() and item.suffix in (".md", ".bib") and not item.name.startswith("_"):
+            if item.name == "data-sources.md":
+                text = data_sources_page(item.read_text(encoding="utf-8"))
+                _write_if_changed(stage / item.name, text)
+            else:
+                _copy_if_changed(item, stage / item.name)
+    for folder in ("_static", "_ext"):
+        for path in (book_dir() / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                _copy_if_changed(path, stage / path.relative_to(book_dir()))
 
 
 def stage(course: Curriculum | None = None) -> Path:
@@ -88,17 +176,11 @@ def stage(course: Curriculum | None = None) -> Path:
     course = course or curriculum()
     stage = stage_dir()
     stage.mkdir(parents=True, exist_ok=True)
-    for item in book_dir().iterdir():
-        if item.name.startswith("_") and item.name not in ("_config.yml", "_static"):
-            continue
-        if item.is_file() and item.suffix in (".md", ".yml", ".bib"):
-            _copy_if_changed(item, stage / item.name)
-        elif item.is_dir() and item.name == "_static":
-            for path in item.rglob("*"):
-                if path.is_file():
-                    _copy_if_changed(path, stage / path.relative_to(book_dir()))
+    _stage_front_and_back_matter(stage)
     config = yaml.safe_load((book_dir() / "_config.yml").read_text(encoding="utf-8"))
     config["execute"]["cache"] = str(book_dir() / "_build" / ".jupyter_cache")
+    # A changed list of glossary terms changes the config, so Sphinx re-reads every page.
+    config["sphinx"]["config"]["dgt_glossary_terms"] = glossary_terms(book_dir() / "glossary.md")
     _write_if_changed(
         stage / "_config.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
     )
@@ -121,7 +203,7 @@ def stage(course: Curriculum | None = None) -> Path:
     return stage
 
 
-def build(strict: bool = True, quiet: bool = False) -> Path:
+def build(strict: bool = True, quiet: bool = False, builder: str = "html") -> Path:
     """Build the HTML book; return the folder holding index.html."""
     stage()
     command = [
@@ -131,7 +213,7 @@ def build(strict: bool = True, quiet: bool = False) -> Path:
         "--path-output",
         str(book_dir()),
         "--builder",
-        "html",
+        builder,
     ]
     if strict:
         command += ["--warningiserror", "--keep-going"]
@@ -142,3 +224,60 @@ def build(strict: bool = True, quiet: bool = False) -> Path:
         raise UserError(t("book.build_failed", code=result.returncode))
     print(t("book.built", path=output_dir() / "index.html"))
     return output_dir()
+
+
+def make_lao_font(source_dir: Path = NOTO_DIR, target_dir: Path | None = None) -> list[Path]:
+    """Subset Debian's Noto Sans Lao (regular, bold) to the Lao block as woff2, with its OFL.
+
+    Needs the Debian package fonts-noto-core, and fontTools with brotli. Writes
+    book/_static/fonts/NotoSansLao-*.subset.woff2 and OFL.txt; returns the paths written.
+    """
+    from fontTools import subset
+
+    target_dir = target_dir or book_dir() / "_static" / "fonts"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in LAO_FONT_FILES:
+        source = source_dir / name
+        if not source.is_file():
+            raise UserError(t("book.font_missing", path=source))
+        target = target_dir / name.replace(".ttf", ".subset.woff2")
+        tmp = target.with_name(target.name + ".tmp")
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]  # keep mark positioning and ligatures
+        options.hinting = False
+        options.name_IDs = ["*"]  # keep the copyright and licence names
+        font = subset.load_font(str(source), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=subset.parse_unicodes(LAO_UNICODES))
+        subsetter.subset(font)
+        subset.save_font(font, str(tmp), options)
+        tmp.replace(target)
+        written.append(target)
+    licence = target_dir / "OFL.txt"
+    _write_if_changed(licence, _ofl_text())
+    written.append(licence)
+    return written
+
+
+def _ofl_text() -> str:
+    """The SIL Open Font License 1.1 text, from Debian's copyright file for the Noto fonts."""
+    copyright_file = Path("/usr/share/doc/fonts-noto-core/copyright")
+    lines = copyright_file.read_text(encoding="utf-8").splitlines()
+    start = next(
+        i
+        for i, line in enumerate(lines[:-1])
+        if line == "License: OFL-1.1" and lines[i + 1].strip() == "PREAMBLE"
+    )
+    body = []
+    for line in lines[start + 1 :]:
+        if not line.startswith(" "):
+            break
+        body.append("" if line.strip() == "." else line[1:])
+    head = [
+        "Noto Sans Lao: Copyright 2017 Google Inc. All Rights Reserved.",
+        "This Font Software is licensed under the SIL Open Font License, Version 1.1.",
+        "",
+    ]
+    return "\n".join(head + body) + "\n"
