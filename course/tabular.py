@@ -256,6 +256,55 @@ def find_duplicates(table: pd.DataFrame, subset: str | Iterable[str] | None = No
     return copies.sort_values(columns, kind="stable", na_position="last")
 
 
+def _existing_file(path: str | os.PathLike) -> Path:
+    source = Path(path).expanduser()
+    if not source.is_file():
+        raise UserError(t("tabular.error.no_file", path=source))
+    return source
+
+
+def read_csv(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a CSV file (UTF-8, commas between cells) into a table.
+
+    The same as `pandas.read_csv(path)`, with a plain message if the file is not there.
+    """
+    source = _existing_file(path)
+    if source.suffix.lower() != ".csv":
+        raise UserError(t("tabular.error.not_csv", path=source))
+    return pd.read_csv(source, encoding="utf-8")
+
+
+def excel_sheets(path: str | os.PathLike) -> list[str]:
+    """Return the names of the sheets in an Excel workbook, in order."""
+    from openpyxl import load_workbook
+
+    source = _existing_file(path)
+    if source.suffix.lower() != ".xlsx":
+        raise UserError(t("tabular.error.not_xlsx", path=source))
+    book = load_workbook(source, read_only=True)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def read_excel(
+    path: str | os.PathLike, sheet: str | None = None, skip_rows: int = 0
+) -> pd.DataFrame:
+    """Read one sheet of an Excel workbook (.xlsx) into a table.
+
+    `sheet` is the sheet's name (default: the first sheet); `skip_rows` is how many lines
+    above the header to leave out, such as a title line. The same as
+    `pandas.read_excel(path, sheet_name=sheet, skiprows=skip_rows)`, with plain messages.
+    """
+    names = excel_sheets(path)
+    if sheet is not None and sheet not in names:
+        raise UserError(t("tabular.error.no_sheet", sheet=sheet, known=", ".join(names)))
+    return pd.read_excel(
+        Path(path).expanduser(), sheet_name=names[0] if sheet is None else sheet, skiprows=skip_rows
+    )
+
+
 def output_folder() -> Path:
     """Return the folder for files a trainee makes ($DGT_OUTPUT, else ~/dgt-output); create it."""
     folder = Path(os.environ.get("DGT_OUTPUT") or Path.home() / "dgt-output").expanduser()

@@ -205,3 +205,30 @@ def test_output_folder_follows_dgt_output(tmp_path, monkeypatch):
     monkeypatch.setenv("DGT_OUTPUT", str(tmp_path / "mine"))
     assert tabular.output_folder() == tmp_path / "mine"
     assert (tmp_path / "mine").is_dir()
+
+
+def test_read_csv_and_excel_give_the_same_staff_list():
+    """The shipped CSV and the Excel sheet (after its two title rows) hold the same table."""
+    from course import personnel
+
+    csv = tabular.read_csv(personnel.csv_path())
+    assert tabular.excel_sheets(personnel.excel_path()) == ["staff", "about"]
+    excel = tabular.read_excel(personnel.excel_path(), sheet="staff", skip_rows=2)
+    pd.testing.assert_frame_equal(csv, excel)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda p: tabular.read_csv(p / "nothing.csv"), "There is no file"),
+        (lambda p: tabular.read_csv(p / "t.xlsx"), "not a CSV file"),
+        (lambda p: tabular.read_excel(p / "t.xlsx", sheet="Sheet9"), "no sheet 'Sheet9'.*data"),
+        (lambda p: tabular.excel_sheets(p / "t.csv"), "not an Excel file"),
+    ],
+)
+def test_reading_the_wrong_file_is_a_clear_error(tmp_path, call, message):
+    """A missing file, the wrong kind of file or a sheet that is not there: one plain message."""
+    tabular.write_excel(pd.DataFrame({"a": [1]}), tmp_path / "t.xlsx")
+    (tmp_path / "t.csv").write_text("a\n1\n", encoding="utf-8")
+    with pytest.raises(UserError, match=message):
+        call(tmp_path)
