@@ -449,7 +449,7 @@ def chart(gap_table: pd.DataFrame, title: str | None = None, ax=None):
             zorder=3,
             label=t("maturity.chart.target"),
         )
-        ax.legend(fontsize=8, loc="lower right")
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     ax.set_xlim(0, 5.5)
     ax.set_xticks(list(LEVELS))
     ax.set_xlabel(t("maturity.chart.axis"))

@@ -359,29 +359,54 @@ def stakeholder_grid(stakeholders: pd.DataFrame, threshold: float = 3) -> pd.Dat
 
 
 def stakeholder_chart(grid: pd.DataFrame, threshold: float = 3, ax=None):
-    """Scatter the stakeholders on the power/interest grid with quadrant names; returns the Axes."""
+    """Plot the stakeholders on the power/interest grid, numbered, with a key; returns the Axes.
+
+    The dividing lines sit half a point above `threshold`, between "not high" and "high".
+    Stakeholders with the same scores are set side by side so none is hidden.
+    """
     import matplotlib.pyplot as plt
 
     _require(grid, ("stakeholder", "power", "interest"), "stakeholders")
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 5))
-    ax.axhline(threshold, color="#888", linewidth=0.8)
-    ax.axvline(threshold, color="#888", linewidth=0.8)
+        _, ax = plt.subplots(figsize=(9, 5))
+    line = threshold + 0.5
+    ax.axhline(line, color="#888", linewidth=0.8)
+    ax.axvline(line, color="#888", linewidth=0.8)
     corners = {
-        "manage_closely": (5.3, 5.3, "right"),
-        "keep_satisfied": (0.7, 5.3, "left"),
-        "keep_informed": (5.3, 0.7, "right"),
-        "monitor": (0.7, 0.7, "left"),
+        "manage_closely": (5.4, 5.4, "right"),
+        "keep_satisfied": (0.6, 5.4, "left"),
+        "keep_informed": (5.4, 0.6, "right"),
+        "monitor": (0.6, 0.6, "left"),
     }
     for name, (x, y, align) in corners.items():
         ax.text(
-            x, y, t(f"situation.quadrant.{name}"), ha=align, fontsize=9, color="#555", weight="bold"
+            x,
+            y,
+            t(f"situation.quadrant.{name}"),
+            ha=align,
+            va="center",
+            fontsize=9,
+            color="#555",
+            weight="bold",
         )
-    ax.scatter(grid["interest"], grid["power"], color="#2166ac", zorder=3)
-    for name, x, y in zip(grid["stakeholder"], grid["interest"], grid["power"], strict=True):
-        ax.annotate(str(name), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=8)
-    ax.set_xlim(0.5, 5.5)
-    ax.set_ylim(0.5, 5.5)
+    seen: dict[tuple[float, float], int] = {}
+    key = []
+    for number, (name, x, y) in enumerate(
+        zip(grid["stakeholder"], grid["interest"], grid["power"], strict=True), start=1
+    ):
+        slot = seen.get((x, y), 0)
+        seen[(x, y)] = slot + 1
+        shifted = float(x) + 0.22 * slot
+        ax.scatter([shifted], [y], s=180, color="#2166ac", zorder=3)
+        ax.text(
+            shifted, y, str(number), color="white", ha="center", va="center", fontsize=8, zorder=4
+        )
+        key.append(f"{number}. {name}")
+    ax.text(1.03, 1.0, "\n".join(key), transform=ax.transAxes, va="top", fontsize=8)
+    ax.set_xlim(0.4, 5.6)
+    ax.set_ylim(0.4, 5.6)
+    ax.set_xticks([1, 2, 3, 4, 5])
+    ax.set_yticks([1, 2, 3, 4, 5])
     ax.set_xlabel(t("situation.chart.interest"))
     ax.set_ylabel(t("situation.chart.power"))
     ax.set_title(t("situation.chart.grid_title"))
