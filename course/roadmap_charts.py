@@ -28,7 +28,7 @@ def gantt(
     start_year: int | None = None,
     ax=None,
     note: str | None = None,
-    label_width: int = 38,
+    label_width: int = 44,
 ):
     """Draw the timetable from `roadmap.schedule` as a Gantt chart, critical bars in red.
 
@@ -41,7 +41,7 @@ def gantt(
     frame = schedule_table.reset_index(drop=True)
     rows = len(frame)
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 0.35 * rows + 1.8))
+        _, ax = plt.subplots(figsize=(10, 0.35 * rows + 1.8))
     labels = []
     for position, row in frame.iterrows():
         critical = bool(row["critical"])
@@ -73,7 +73,7 @@ def gantt(
             Patch(color=CRITICAL, label=t("roadmap.chart.critical")),
             Patch(color=SLACK, label=t("roadmap.chart.not_critical")),
         ],
-        loc="lower right",
+        loc="upper right",
         fontsize=8,
     )
     ax.grid(axis="x", alpha=0.3)
