@@ -87,15 +87,16 @@ def logframe_problems(logframe: pd.DataFrame) -> list[str]:
 
     Checks: ids filled in and unique; a known level; a statement; an indicator where
     NEEDS_INDICATOR; an assumption where NEEDS_ASSUMPTION; `contributes_to` naming a
-    row exactly one level up (empty for the impact); every level present; every row
-    above the inputs supported by at least one row below it.
+    row exactly one level up (empty for the impact); every row above the inputs
+    supported by at least one row below it; every level present. Problems come in row
+    order, then the missing levels.
     """
     table = _table(logframe, LOGFRAME_COLUMNS)
-    problems: list[str] = []
+    found: list[tuple[int, str]] = []  # (row, message); rows sort the list, 0 = whole table
 
     def cell(row: int, column: str, key: str, **values: Any) -> None:
         problem = t(f"logframe.problem.{key}", **values)
-        problems.append(t("logframe.problem.cell", row=row, column=column, problem=problem))
+        found.append((row, t("logframe.problem.cell", row=row, column=column, problem=problem)))
 
     level_of: dict[str, str] = {}
     first_row: dict[str, int] = {}
@@ -144,15 +145,15 @@ def logframe_problems(logframe: pd.DataFrame) -> list[str]:
         else:
             supported.add(parent)
 
-    present = set(level_of.values())
-    for level in LEVELS:
-        if level not in present:
-            problems.append(t("logframe.problem.missing_level", level=level))
     for ident, level in level_of.items():
         if level in LEVELS[1:] and ident not in supported:
             below = LEVELS[LEVELS.index(level) - 1]
             cell(first_row[ident], "id", "unsupported", id=ident, level=level, below=below)
-    return problems
+    present = set(level_of.values())
+    missing = [
+        t("logframe.problem.missing_level", level=level) for level in LEVELS if level not in present
+    ]
+    return [message for _, message in sorted(found, key=lambda item: item[0])] + missing
 
 
 def chain(logframe: pd.DataFrame, start: str) -> list[str]:
