@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,13 @@ def download(page, selector: str) -> tuple[str, bytes]:
     return item.suggested_filename, Path(item.path()).read_bytes()
 
 
+def upload(page, selector: str, name: str, content: bytes, mime: str) -> None:
+    """Choose a file with an ipywidgets FileUpload button, as a person would."""
+    with page.expect_file_chooser() as chooser:
+        page.click(selector)
+    chooser.value.set_files(files=[{"name": name, "mimeType": mime, "buffer": content}])
+
+
 def screen_table(page, selector: str) -> list[list[str]]:
     """The body cells of an HTML table on screen, as text."""
     return page.eval_on_selector(
@@ -100,7 +108,9 @@ def test_egdi_year_and_measure_update_table_and_charts(egdi):
     osi = t("chart.measure.osi")
     page.select_option(".dgt-measure select", label=osi)
     page.wait_for_function(
-        "label => document.querySelector('.dgt-trend svg').textContent.includes(label)", arg=osi
+        "label => document.querySelector('.dgt-trend svg').textContent.includes(label)"
+        " && document.querySelector('.dgt-peer-table').innerText.includes(label)",
+        arg=osi,
     )
     assert page.inner_html(".dgt-trend") != chart_before
     assert osi in page.inner_text(".dgt-peer-table")
@@ -134,4 +144,105 @@ def test_egdi_export_matches_the_table_on_screen(egdi):
     assert [[r["position"], r["country"], f"{float(r['egdi']):.3f}", r["rank"]] for r in rows] == [
         [cell.replace(",", "") for cell in row] for row in shown
     ]
+    assert_clean(report)
+
+
+# --- Maturity self-assessment --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def maturity_page(browser, voila):
+    page, report = open_app(browser, voila, "maturity-assessment", ".dgt-q-SL1 input")
+    yield page, report
+    page.context.close()
+
+
+def answer(page, question: str, level: int) -> None:
+    """Tick one level (0 = not answered) of one question."""
+    page.check(f".dgt-q-{question} input[value='{level}']")
+
+
+def test_maturity_loads_offline_without_errors(maturity_page):
+    """The self-assessment shows the questions from the data file, a start hint, and no errors."""
+    from course import maturity
+
+    page, report = maturity_page
+    questions = maturity.load_questionnaire()
+    assert page.locator(".dgt-question").count() == len(questions)
+    assert questions["question"].iloc[0] in page.inner_text(".dgt-app")
+    assert page.inner_text(".dgt-message") == t("app.maturity-assessment.start")
+    assert_clean(report)
+
+
+def test_maturity_answers_and_target_update_scores_gaps_and_chart(maturity_page):
+    """Answering questions fills the scores and chart; a new target changes the gaps."""
+    page, report = maturity_page
+    answer(page, "SL1", 2)
+    answer(page, "SL2", 3)
+    page.wait_for_selector(".dgt-score-table")
+    page.wait_for_function(
+        "() => document.querySelector('.dgt-score-table').innerText.includes('2.5')"
+    )
+    assert page.locator(".dgt-chart svg").count() == 1
+    chart_before = page.inner_html(".dgt-chart")
+    page.fill(".dgt-target input", "4")
+    page.press(".dgt-target input", "Enter")
+    page.wait_for_function(
+        "() => document.querySelector('.dgt-gap-table').innerText.includes('1.5')"
+    )
+    first = screen_table(page, ".dgt-gap-table")[0]
+    assert first[1] == t("maturity.dimension.strategy_leadership") and first[4] == "1.5"
+    page.wait_for_function(
+        "before => document.querySelector('.dgt-chart').innerHTML !== before", arg=chart_before
+    )
+    assert_clean(report)
+
+
+def test_maturity_bad_target_and_bad_file_show_messages(maturity_page):
+    """A target of 9 and a file that is not saved answers get messages; the app then works on."""
+    page, report = maturity_page
+    page.fill(".dgt-target input", "9")
+    page.press(".dgt-target input", "Enter")
+    page.wait_for_selector(".dgt-target-error .dgt-field-error")
+    assert "1 to 5" in page.inner_text(".dgt-target-error")
+    upload(page, ".dgt-upload", "notes.json", b"{not json", "application/json")
+    page.wait_for_selector(".dgt-upload-message .dgt-field-error")
+    assert "notes.json" in page.inner_text(".dgt-upload-message")
+    page.fill(".dgt-target input", "3")
+    page.press(".dgt-target input", "Enter")
+    page.wait_for_selector(".dgt-target-error .dgt-field-error", state="detached")
+    page.wait_for_selector(".dgt-gap-table")
+    assert_clean(report)
+
+
+def test_maturity_save_report_and_reload_match_the_screen(maturity_page):
+    """The saved answers hold the ticks; the report's scores equal the screen's; reloading restores them."""
+    page, report = maturity_page
+    page.fill(".dgt-organisation input", "Sekong PPA")
+    page.press(".dgt-organisation input", "Enter")
+    page.fill(".dgt-date input", "2025-03-14")
+    page.press(".dgt-date input", "Enter")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.dgt-downloads a')].length === 2 && "
+        "document.querySelector('.dgt-downloads a').download.includes('2025-03-14')"
+    )
+    name, saved = download(page, ".dgt-downloads a >> nth=0")
+    assert name == "maturity-sekong-ppa-2025-03-14.json"
+    data = json.loads(saved)
+    assert data["answers"] == {"SL1": 2, "SL2": 3} and data["organisation"] == "Sekong PPA"
+    _, report_file = download(page, ".dgt-downloads a >> nth=1")
+    on_screen = screen_table(page, ".dgt-score-table")
+    report_page = page.context.new_page()
+    report_page.set_content(report_file.decode("utf-8"))
+    assert screen_table(report_page, ".dgt-score-table") == on_screen
+    assert "Sekong PPA" in report_page.inner_text("h1")
+    report_page.close()
+    answer(page, "SL1", 0)
+    answer(page, "SL2", 0)
+    page.wait_for_selector(".dgt-score-table", state="detached")
+    upload(page, ".dgt-upload", name, saved, "application/json")
+    page.wait_for_selector(".dgt-upload-message .dgt-ok")
+    page.wait_for_selector(".dgt-score-table")
+    assert screen_table(page, ".dgt-score-table") == on_screen
+    assert page.is_checked(".dgt-q-SL1 input[value='2']")
     assert_clean(report)
