@@ -57,13 +57,13 @@ quick: $(STAMP) lint
 book: $(STAMP)
 	@$(BIN)/dgt book build
 
-pdf: $(STAMP)
+pdf: $(STAMP) browser
 	@$(BIN)/dgt book pdf
 
 apps: $(STAMP)
 	@$(BIN)/dgt apps
 
-bundle: $(STAMP)
+bundle: $(STAMP) browser
 	@$(BIN)/dgt bundle
 
 data: $(STAMP)

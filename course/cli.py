@@ -35,6 +35,22 @@ def _book_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _book_pdf(args: argparse.Namespace) -> int:
+    from course import book, book_pdf
+
+    if not args.no_build:
+        book.build(strict=True, quiet=True)
+    book_pdf.make_pdf()
+    return 0
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from course import bundle
+
+    bundle.make_bundle(target=args.output, build=not args.no_build)
+    return 0
+
+
 def _apps(args: argparse.Namespace) -> int:
     from course import apps
 
@@ -97,6 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-strict", action="store_true", help=t("cli.no_strict.help"))
     build.add_argument("--quiet", action="store_true", help=t("cli.quiet.help"))
     build.set_defaults(run=_book_build)
+    pdf = book_commands.add_parser(
+        "pdf", help=t("cli.book_pdf.help"), description=t("cli.book_pdf.help")
+    )
+    pdf.add_argument("--no-build", action="store_true", help=t("cli.no_build.help"))
+    pdf.set_defaults(run=_book_pdf)
+
+    bundle = commands.add_parser(
+        "bundle", help=t("cli.bundle.help"), description=t("cli.bundle.help")
+    )
+    bundle.add_argument("--output", help=t("cli.bundle_output.help"))
+    bundle.add_argument("--no-build", action="store_true", help=t("cli.no_build.help"))
+    bundle.set_defaults(run=_bundle)
 
     apps = commands.add_parser("apps", help=t("cli.apps.help"), description=t("cli.apps.help"))
     apps.add_argument("--port", type=int, default=8866, help=t("cli.port.help"))
