@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -12,6 +13,11 @@ from pathlib import Path
 import pytest
 
 from course.manifest import curriculum, repo_root
+
+# Files that lessons and exercises write for the trainee (e.g. a cleaned Excel table) go
+# to a throwaway folder during tests, never to the tester's home. Kernels, nbgrader and
+# servers started by the tests inherit this.
+os.environ.setdefault("DGT_OUTPUT", tempfile.mkdtemp(prefix="dgt-test-output-"))
 
 ROOT = repo_root()
 MODULES = curriculum().modules
