@@ -110,7 +110,7 @@ QUESTIONS = [
         variable="sekong_mode",
         points=1,
         checks=(
-            is_instance(str, "check.is_text"),
+            is_instance(str, "A3.q3.text"),
             one_of([m.key for m in hybrid.MODES]),
             Check(
                 "A3.q3.value",
