@@ -223,10 +223,10 @@ def journey_summary(transactions: pd.DataFrame, service: str) -> dict[str, float
     }
 
 
-def journey_chart(journey_table: pd.DataFrame, title: str, ax=None):
+def journey_chart(journey_table: pd.DataFrame, service: str, ax=None):
     """Bar chart of minutes per step with the share of cases meeting a problem; returns the Axes.
 
-    The data are SYNTHETIC, and the chart says so.
+    `service` names the service in the title. The data are SYNTHETIC, and the chart says so.
     """
     import matplotlib.pyplot as plt
 
@@ -251,9 +251,16 @@ def journey_chart(journey_table: pd.DataFrame, title: str, ax=None):
         )
     ax.set_xlabel(t("design.chart.minutes"))
     ax.set_xlim(0, max(journey_table["minutes"].max() * 1.6, 10))
-    ax.set_title(title)
-    ax.figure.text(
-        0.01, 0.01, data.synthetic_label("odsc_transactions"), fontsize=7, color="#b35806"
+    ax.set_title(t("design.chart.journey_title", service=service))
+    ax.annotate(
+        data.synthetic_label("odsc_transactions"),
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -40),
+        textcoords="offset points",
+        va="top",
+        fontsize=7,
+        color="#b35806",
     )
     return ax
 

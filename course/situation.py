@@ -213,8 +213,15 @@ def per_staff_chart(table: pd.DataFrame, ax=None):
         ax.text(value + 0.005, y, f"{value:.2f}", va="center", fontsize=7)
     ax.set_xlabel(t("situation.chart.per_staff"))
     ax.set_title(t("situation.chart.per_staff_title"))
-    ax.figure.text(
-        0.01, 0.01, data.synthetic_label("ppa_ict_inventory"), fontsize=7, color="#b35806"
+    ax.annotate(
+        data.synthetic_label("ppa_ict_inventory"),
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -40),
+        textcoords="offset points",
+        va="top",
+        fontsize=7,
+        color="#b35806",
     )
     return ax
 

@@ -236,5 +236,5 @@ def test_journey_chart_draws():
     import matplotlib
 
     matplotlib.use("Agg")
-    ax = design.journey_chart(design.journey(TRANSACTIONS, "licence"), "Licence")
+    ax = design.journey_chart(design.journey(TRANSACTIONS, "licence"), "licence")
     assert len(ax.patches) == 3

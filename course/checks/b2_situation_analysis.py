@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import pandas as pd
 
@@ -37,30 +38,36 @@ def _scores_match(value: pd.DataFrame) -> bool:
     )
 
 
+@cache
 def _first_priority() -> str:
     return str(maturity.gaps(maturity.score(ANSWERS), TARGET)["dimension"].iloc[0])
 
 
+@cache
 def _sekong_per_staff() -> float:
     table = situation.equipment_per_staff(_inventory(), _staff())
     return float(table.loc[table["province"] == "Sekong", "per_staff"].iloc[0])
 
 
+@cache
 def _share_old() -> float:
     table = situation.share_older_than(_inventory(), OLDER_THAN, AS_OF)
     return float(table["older"].sum() / table["devices"].sum())
 
 
+@cache
 def _hybrid_cost() -> float:
     needs = situation.hybrid_needs(_inventory(), _staff())
     return float(situation.cost_gap(needs, data.synthetic("ict_unit_prices"))["cost"].sum())
 
 
+@cache
 def _keep_informed() -> set[str]:
     grid = situation.stakeholder_grid(situation.example("stakeholders"))
     return set(grid.loc[grid["quadrant"] == "keep_informed", "stakeholder"])
 
 
+@cache
 def _first_component_2022() -> str:
     return str(situation.benchmark_priority("LAO", 2022)["component"].iloc[0])
 
