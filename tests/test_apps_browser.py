@@ -60,6 +60,12 @@ def download(page, selector: str) -> tuple[str, bytes]:
     return item.suggested_filename, Path(item.path()).read_bytes()
 
 
+def plain(cell: str) -> str:
+    """A number cell without its thousands commas ("1,143" -> "1143"); other text unchanged."""
+    bare = cell.replace(",", "")
+    return bare if bare.replace(".", "").lstrip("-").isdigit() else cell
+
+
 def upload(page, selector: str, name: str, content: bytes, mime: str) -> None:
     """Choose a file with an ipywidgets FileUpload button, as a person would."""
     with page.expect_file_chooser() as chooser:
@@ -142,7 +148,7 @@ def test_egdi_export_matches_the_table_on_screen(egdi):
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
     shown = screen_table(page, ".dgt-peer-table")
     assert [[r["position"], r["country"], f"{float(r['egdi']):.3f}", r["rank"]] for r in rows] == [
-        [cell.replace(",", "") for cell in row] for row in shown
+        [plain(cell) for cell in row] for row in shown
     ]
     assert_clean(report)
 
@@ -245,4 +251,115 @@ def test_maturity_save_report_and_reload_match_the_screen(maturity_page):
     page.wait_for_selector(".dgt-score-table")
     assert screen_table(page, ".dgt-score-table") == on_screen
     assert page.is_checked(".dgt-q-SL1 input[value='2']")
+    assert_clean(report)
+
+
+# --- Roadmap builder -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def roadmap_page(browser, voila):
+    page, report = open_app(browser, voila, "roadmap-builder", ".dgt-initiatives")
+    yield page, report
+    page.context.close()
+
+
+def pick(page, ident: str) -> None:
+    """Choose one initiative in the editor and wait until its id is in the form."""
+    texts = page.eval_on_selector(
+        ".dgt-pick select", "s => [...s.options].map(o => o.text.replace(/\\u00a0/g, ' '))"
+    )
+    index = next(n for n, text in enumerate(texts) if text.startswith(f"{ident} "))
+    page.select_option(".dgt-pick select", index=index)
+    page.wait_for_function(
+        "ident => document.querySelector('.dgt-field-id input').value === ident", arg=ident
+    )
+
+
+def schedule_row(page, ident: str) -> list[str]:
+    """The row of one initiative in the timetable on screen."""
+    return next(r for r in screen_table(page, ".dgt-schedule") if r[0] == ident)
+
+
+def test_roadmap_loads_offline_without_errors(roadmap_page):
+    """The builder shows the SYNTHETIC initiatives, the Gantt chart, budget and risks, with no errors."""
+    from course import data
+
+    page, report = roadmap_page
+    assert "SYNTHETIC" in page.inner_text(".dgt-app")
+    assert len(screen_table(page, ".dgt-initiatives")) == len(data.synthetic("roadmap_initiatives"))
+    for chart in (".dgt-gantt svg", ".dgt-budget-chart svg", ".dgt-heatmap svg"):
+        assert page.locator(chart).count() == 1
+    levels = [row[-1] for row in screen_table(page, ".dgt-risks")]
+    assert set(levels) <= {
+        t("roadmap.level.low"),
+        t("roadmap.level.medium"),
+        t("roadmap.level.high"),
+    }
+    assert_clean(report)
+
+
+def test_roadmap_editing_an_initiative_updates_timetable_and_chart(roadmap_page):
+    """Shortening I12 moves its finish in the timetable, and the Gantt chart is redrawn."""
+    page, report = roadmap_page
+    start, finish = (int(v) for v in schedule_row(page, "I12")[2:4])
+    gantt = page.inner_html(".dgt-gantt")
+    pick(page, "I12")
+    page.fill(".dgt-field-duration input", "3")
+    page.click(".dgt-save")
+    page.wait_for_selector(".dgt-form-message .dgt-ok")
+    assert schedule_row(page, "I12")[3] == str(start + 3) != str(finish)
+    assert page.inner_html(".dgt-gantt") != gantt
+    row = next(r for r in screen_table(page, ".dgt-initiatives") if r[0] == "I12")
+    assert row[3] == "3"
+    assert_clean(report)
+
+
+def test_roadmap_rejects_bad_values_and_cycles_next_to_the_field(roadmap_page):
+    """A bad cost and a circle of dependencies are refused beside their fields; the table is kept."""
+    page, report = roadmap_page
+    before = screen_table(page, ".dgt-initiatives")
+    pick(page, "I04")
+    page.fill(".dgt-field-cost input", "lots")
+    page.click(".dgt-save")
+    page.wait_for_selector(".dgt-error-cost .dgt-field-error")
+    assert "'lots'" in page.inner_text(".dgt-error-cost") and "cost" in page.inner_text(
+        ".dgt-error-cost"
+    )
+    page.fill(".dgt-field-cost input", "230")
+    page.select_option(".dgt-field-depends_on select", label=["I02", "I14"])
+    page.click(".dgt-save")
+    page.wait_for_selector(".dgt-error-depends_on .dgt-field-error")
+    assert "I04 → I14 → I04" in page.inner_text(".dgt-error-depends_on")
+    assert page.inner_text(".dgt-error-cost") == ""
+    assert screen_table(page, ".dgt-initiatives") == before
+    page.select_option(".dgt-field-depends_on select", label=["I02", "I03"])
+    page.click(".dgt-save")
+    page.wait_for_selector(".dgt-form-message .dgt-ok")
+    assert page.inner_text(".dgt-error-depends_on") == ""
+    bad = b"id,name,cost,duration,depends_on,impact,feasibility\nA,Plan,10,2,,3,3\nB,Train,-5,2,A,3,3\n"
+    upload(page, ".dgt-upload", "plan.csv", bad, "text/csv")
+    page.wait_for_selector(".dgt-upload-message .dgt-field-error")
+    message = page.inner_text(".dgt-upload-message")
+    assert "Row 2" in message and "'cost'" in message and "plan.csv" in message
+    assert screen_table(page, ".dgt-initiatives") == before
+    assert_clean(report)
+
+
+def test_roadmap_csv_export_matches_the_table_and_imports_back(roadmap_page):
+    """The exported CSV holds the initiatives on screen, and importing it gives the same table."""
+    page, report = roadmap_page
+    name, content = download(page, ".dgt-export a")
+    assert name == "initiatives.csv"
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8"))))
+    header, body = rows[0], rows[1:]
+    shown = screen_table(page, ".dgt-initiatives")
+    columns = ["id", "name", "cost", "duration", "depends_on", "impact", "feasibility", "urgency"]
+    assert [[r[header.index(c)] for c in columns] for r in body] == [
+        [plain(cell) for cell in row] for row in shown
+    ]
+    upload(page, ".dgt-upload", "mine.csv", content, "text/csv")
+    page.wait_for_selector(".dgt-upload-message .dgt-ok")
+    assert "mine.csv" in page.inner_text(".dgt-app")
+    assert screen_table(page, ".dgt-initiatives") == shown
     assert_clean(report)

@@ -97,12 +97,17 @@ def table(
     )
 
 
-def figure(width: float = 7, height: float = 4):
-    """A new matplotlib Figure and Axes, made without pyplot (nothing global is kept)."""
+def figure(width: float = 7, height: float = 4, constrained: bool = True):
+    """A new matplotlib Figure and Axes, made without pyplot (nothing global is kept).
+
+    `constrained=False` leaves the layout to the chart function (e.g. one that calls
+    tight_layout itself).
+    """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))  # room for the source line at the foot
+    fig = Figure(figsize=(width, height), layout="constrained" if constrained else None)
+    if constrained:  # room for the source line at the foot
+        fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
     return fig, fig.subplots()
 
 
