@@ -31,13 +31,21 @@ def trend(countries: list[str], measure: str = "egdi", table: pd.DataFrame | Non
             zorder=3 if bold else 2,
         )
     ax.set_xlabel(t("chart.year"))
-    ax.set_ylabel(t(f"chart.measure.{measure}"))
+    ax.set_xticks(list(data.EGDI_YEARS))
+    ax.set_ylabel(t(f"chart.short.{measure}"))
     ax.set_ylim(0, 1)
     ax.set_title(t("chart.trend_title", measure=t(f"chart.measure.{measure}")))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, ncol=2)
-    ax.figure.text(0.01, 0.01, t("chart.source_egdi"), fontsize=7, color="#555")
+    _source(ax, t("chart.source_egdi"))
     return ax
+
+
+def _source(ax, text: str) -> None:
+    """Write the source line under the chart, with room kept for it."""
+    figure = ax.figure
+    figure.text(0.01, 0.01, text, fontsize=7, color="#555")
+    figure.tight_layout(rect=(0, 0.05, 1, 1))
 
 
 def gaps(gap_table: pd.DataFrame, country: str, ax=None):
@@ -45,8 +53,8 @@ def gaps(gap_table: pd.DataFrame, country: str, ax=None):
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5))
-    labels = [t(f"chart.measure.{c}") for c in gap_table["component"]]
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    labels = [t(f"chart.short.{c}") for c in gap_table["component"]]
     ax.barh(
         labels,
         gap_table["gap"],
@@ -55,5 +63,5 @@ def gaps(gap_table: pd.DataFrame, country: str, ax=None):
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(t("chart.gap_axis"))
     ax.set_title(t("chart.gap_title", country=country))
-    ax.figure.text(0.01, 0.01, t("chart.source_egdi"), fontsize=7, color="#555")
+    _source(ax, t("chart.source_egdi"))
     return ax
