@@ -281,13 +281,21 @@ def choose_channels(
     wanted = _targets(target, names)
     if isinstance(budget, bool) or not isinstance(budget, int | float) or budget < 0:
         raise UserError(t("inclusion.error.budget", value=budget))
+    reach_columns = list(table.columns[2:])
+    rows = {
+        record["channel"]: (float(record["cost"]), [float(record[c]) for c in reach_columns])
+        for record in table.to_dict("records")
+    }
     best: tuple | None = None
     for size in range(len(table) + 1):
         for mix in itertools.combinations(list(table["channel"]), size):
-            cost = float(table[table["channel"].isin(mix)]["cost"].sum())
+            cost = sum(rows[name][0] for name in mix)
             if cost > budget + 1e-9:
                 continue
-            reach = mix_reach(table, mix).to_dict()
+            missed = [1.0] * len(names)
+            for name in mix:
+                missed = [m * (1 - r) for m, r in zip(missed, rows[name][1], strict=True)]
+            reach = {g: 1 - m for g, m in zip(names, missed, strict=True)}
             meets = all(reach[g] + 1e-9 >= wanted[g] for g in names)
             closeness = min((reach[g] / wanted[g]) if wanted[g] > 0 else 1.0 for g in names)
             lowest = min(reach.values()) if reach else 0.0
