@@ -355,15 +355,15 @@ def validate_actuals(df: pd.DataFrame, indicators: pd.DataFrame | None = None) -
     return result
 
 
-def _read(path_or_buffer: str | Path | IO[str]) -> pd.DataFrame:
+def _read(path_or_buffer: str | Path | IO[str] | bytes) -> pd.DataFrame:
     try:
         if isinstance(path_or_buffer, str | Path):
             path = Path(path_or_buffer)
             if not path.is_file():
                 raise UserError(t("indicators.error.no_file", path=path))
             return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        if isinstance(path_or_buffer, bytes):
-            path_or_buffer = io.StringIO(path_or_buffer.decode("utf-8-sig"))
+        if isinstance(path_or_buffer, bytes | bytearray | memoryview):
+            path_or_buffer = io.StringIO(bytes(path_or_buffer).decode("utf-8-sig"))
         return pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False)
     except UserError:
         raise
@@ -376,13 +376,14 @@ def _read(path_or_buffer: str | Path | IO[str]) -> pd.DataFrame:
         raise UserError(t("indicators.error.bad_csv", reason=str(error).splitlines()[0])) from None
 
 
-def read_indicators_csv(path_or_buffer: str | Path | IO[str]) -> pd.DataFrame:
-    """Read an indicator table from a CSV file (path or open text file) and validate it."""
+def read_indicators_csv(path_or_buffer: str | Path | IO[str] | bytes) -> pd.DataFrame:
+    """Read an indicator table from a CSV file (a path, an open text file, or the file's bytes,
+    e.g. from an upload widget) and validate it."""
     return validate_indicators(_read(path_or_buffer))
 
 
 def read_actuals_csv(
-    path_or_buffer: str | Path | IO[str], indicators: pd.DataFrame | None = None
+    path_or_buffer: str | Path | IO[str] | bytes, indicators: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Read a tracking table (indicator_id, year, actual) from a CSV file and validate it."""
     return validate_actuals(_read(path_or_buffer), indicators)

@@ -241,6 +241,9 @@ def test_read_csv_files_and_bad_files(tmp_path):
     (tmp_path / "empty.csv").write_text("", encoding="utf-8")
     with pytest.raises(UserError, match="could not be read"):
         indicators.read_indicators_csv(tmp_path / "empty.csv")
+    assert len(indicators.read_indicators_csv(memoryview(text.encode("utf-8")))) == 1
+    with pytest.raises(UserError, match="could not be read"):
+        indicators.read_indicators_csv(b"\xff\xfe\x00bad")
     broken = io.StringIO(text.replace(",60,", ",sixty,"))
     with pytest.raises(UserError, match=r"Row 1, column 'target'"):
         indicators.read_indicators_csv(broken)
