@@ -363,3 +363,122 @@ def test_roadmap_csv_export_matches_the_table_and_imports_back(roadmap_page):
     assert "mine.csv" in page.inner_text(".dgt-app")
     assert screen_table(page, ".dgt-initiatives") == shown
     assert_clean(report)
+
+
+# --- M&E dashboard -------------------------------------------------------------------------
+
+STATUS_WORDS = {
+    t(f"indicators.status.{s}") for s in ("on_track", "at_risk", "off_track", "no_data")
+}
+
+
+@pytest.fixture(scope="module")
+def me_page(browser, voila):
+    page, report = open_app(browser, voila, "me-dashboard", ".dgt-progress")
+    yield page, report
+    page.context.close()
+
+
+def summary(page) -> dict[str, str]:
+    """The status counts on screen: {status code: count}."""
+    return page.eval_on_selector(
+        ".dgt-summary",
+        "u => Object.fromEntries([...u.children].map(li => [li.dataset.status, li.innerText.split(' ').pop()]))",
+    )
+
+
+def test_me_loads_offline_with_words_next_to_colours(me_page):
+    """The dashboard shows the SYNTHETIC data, every status colour with its word, and no errors."""
+    page, report = me_page
+    assert page.inner_text(".dgt-source").count("SYNTHETIC") == 2
+    statuses = page.locator(".dgt-progress .dgt-status")
+    assert statuses.count() == 10
+    for index in range(statuses.count()):
+        assert statuses.nth(index).inner_text() in STATUS_WORDS
+    assert page.locator(".dgt-progress-chart svg").count() == 1
+    assert page.locator(".dgt-trend svg").count() == 1
+    assert len(screen_table(page, ".dgt-breakdown")) == 5
+    assert_clean(report)
+
+
+def test_me_year_and_survey_choices_update_numbers_and_charts(me_page):
+    """An earlier year changes the statuses and chart; grouping by sex changes the survey table."""
+    page, report = me_page
+    before, chart = summary(page), page.inner_html(".dgt-progress-chart")
+    page.select_option(".dgt-as-of select", label="2023")
+    page.wait_for_function(
+        "before => document.querySelector('.dgt-progress-chart').innerHTML !== before", arg=chart
+    )
+    assert summary(page) != before
+    page.select_option(".dgt-group select", label=t("app.me-dashboard.group.sex"))
+    page.wait_for_function("() => document.querySelector('.dgt-breakdown').rows.length === 3")
+    rows = screen_table(page, ".dgt-breakdown")
+    assert [r[0] for r in rows] == [
+        t("app.me-dashboard.value.female"),
+        t("app.me-dashboard.value.male"),
+    ]
+    width95 = float(rows[0][4]) - float(rows[0][3])
+    page.select_option(".dgt-level select", label="99%")
+    page.wait_for_function(
+        "w => { const r = document.querySelector('.dgt-breakdown').rows[1].cells;"
+        " return parseFloat(r[4].innerText) - parseFloat(r[3].innerText) > w; }",
+        arg=width95,
+    )
+    assert "SYNTHETIC" in page.inner_text(".dgt-breakdown-chart")
+    assert_clean(report)
+
+
+def test_me_bad_csv_names_row_and_column_and_own_files_load(me_page):
+    """A bad indicator file is refused naming row and column; good own files then replace the example."""
+    page, report = me_page
+    before = screen_table(page, ".dgt-progress")
+    header = "indicator_id,name,unit,direction,baseline,baseline_year,target,target_year\n"
+    bad = (
+        header
+        + "K1,Staff trained,%,increase,10,2022,50,2026\nK2,Days to reply,days,sideways,30,2022,10,2026\n"
+    )
+    upload(page, ".dgt-upload-indicators", "mine.csv", bad.encode(), "text/csv")
+    page.wait_for_selector(".dgt-indicators-message .dgt-field-error")
+    message = page.inner_text(".dgt-indicators-message")
+    assert "Row 2" in message and "'direction'" in message and "mine.csv" in message
+    assert screen_table(page, ".dgt-progress") == before
+    good = header + "K1,Staff trained,%,increase,10,2022,50,2026\n"
+    upload(page, ".dgt-upload-indicators", "mine.csv", good.encode(), "text/csv")
+    page.wait_for_selector(".dgt-indicators-message .dgt-info")
+    actuals = b"indicator_id,year,actual\nK1,2023,25\nK1,2024,\n"
+    upload(page, ".dgt-upload-actuals", "tracking.csv", actuals, "text/csv")
+    page.wait_for_selector(".dgt-actuals-message .dgt-ok")
+    rows = screen_table(page, ".dgt-progress")
+    assert [r[0] for r in rows] == ["K1"] and rows[0][8] == "25.0"
+    assert "SYNTHETIC" not in page.inner_text(".dgt-source")
+    page.click(".dgt-example")
+    page.wait_for_function(
+        "() => document.querySelector('.dgt-progress').tBodies[0].rows.length === 10"
+    )
+    assert_clean(report)
+
+
+def test_me_exports_match_the_screen(me_page):
+    """The progress CSV holds the table on screen; the report shows the same statuses."""
+    page, report = me_page
+    page.select_option(".dgt-as-of select", label="2025")
+    page.wait_for_function(
+        "() => document.querySelector('.dgt-downloads a').download === 'indicator-progress-2025.csv'"
+    )
+    name, content = download(page, ".dgt-downloads a >> nth=0")
+    assert name == "indicator-progress-2025.csv"
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+    shown = screen_table(page, ".dgt-progress")
+    assert [r["indicator_id"] for r in rows] == [s[0] for s in shown]
+    for row, cells in zip(rows, shown, strict=True):
+        assert row["status"] == cells[11]
+        assert (f"{float(row['actual']):.1f}" if row["actual"] else "") == cells[8]
+        assert (
+            f"{float(row['progress_percent']):.0f}" if row["progress_percent"] else ""
+        ) == cells[10]
+    _, html_report = download(page, ".dgt-downloads a >> nth=1")
+    text = html_report.decode("utf-8")
+    assert "SYNTHETIC" in text
+    for cells in shown:
+        assert cells[0] in text and cells[11] in text
+    assert_clean(report)

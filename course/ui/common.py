@@ -51,6 +51,13 @@ def number(value: object, digits: int = 2) -> str:
         return str(value)
 
 
+def whole(value: object) -> str:
+    """A whole number such as a year, without thousands commas; empty for a missing value."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(int(value))
+
+
 def percent(value: object, digits: int = 0) -> str:
     """A share 0..1 as a percentage, empty for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:

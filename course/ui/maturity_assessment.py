@@ -336,10 +336,10 @@ class Assessment:
             self.date.value = metadata["date"]
         finally:
             self._quiet = False
+        self.redraw()
         self.upload_message.value = common.message(
             t("app.maturity-assessment.loaded", name=name, **metadata), "ok"
         )
-        self.redraw()
 
 
 def assessment():

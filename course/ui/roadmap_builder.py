@@ -440,11 +440,11 @@ class Builder:
             )
             return
         self.table = table
-        self.source.value = common.message(t("app.roadmap-builder.your_file", name=name), "info")
-        self.upload_message.value = common.message(t("apps.loaded", name=name), "ok")
         self.pick.value = ""
         self.refresh()
         self.fill_form()
+        self.source.value = common.message(t("app.roadmap-builder.your_file", name=name), "info")
+        self.upload_message.value = common.message(t("apps.loaded", name=name), "ok")
 
     def add_risk_row(self, *_: object) -> None:
         """Add a risk to the register, if it has a description."""
