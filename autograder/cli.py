@@ -1,11 +1,30 @@
-"""`dgt grade ...`: the trainer's commands, one per step of the grading loop."""
+"""`dgt grade ...`: the trainer's commands, one per step of the grading loop.
+
+Each command is a thin wrapper over a function in `autograder`; heavy tools (nbgrader)
+are imported only when a command runs.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from pathlib import Path
 
 from course.cli import needs_action
+from course.errors import UserError
 from course.messages import t
+
+
+def _existing(args: argparse.Namespace):
+    """The workspace named by --workspace / DGT_WORKSPACE, which must have been created."""
+    from autograder import workspace
+
+    ws = workspace.resolve(args.workspace)
+    if not ws.root.is_dir():
+        raise UserError(t("grade.no_workspace", path=ws.root))
+    os.environ["DGT_WORKSPACE"] = str(ws.root)
+    return ws
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -24,17 +43,137 @@ def _assignments(args: argparse.Namespace) -> int:
     return 0
 
 
+def _roster_import(args: argparse.Namespace) -> int:
+    from autograder import roster
+
+    ws = _existing(args)
+    imported, errors = roster.import_file(ws.root, ws.db_url(), Path(args.file))
+    if errors:
+        for line in errors:
+            print(line, file=sys.stderr)
+        raise UserError(t("grade.roster.rejected", count=len(errors), file=args.file))
+    print(t("grade.roster.imported", count=len(imported), path=roster.roster_path(ws.root)))
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from autograder import release
+
+    ws = _existing(args)
+    paths = release.release(ws, args.assignment, args.due)
+    print(
+        t(
+            "grade.release.done",
+            assignment=args.assignment,
+            folder=paths["release"],
+            zip=paths["zip"],
+        )
+    )
+    return 0
+
+
+def _collect(args: argparse.Namespace) -> int:
+    from autograder import collect
+
+    ws = _existing(args)
+    collect.collect(ws, args.assignment, Path(args.source) if args.source else None)
+    return 0
+
+
+def _autograde(args: argparse.Namespace) -> int:
+    from autograder import autograde
+
+    ws = _existing(args)
+    autograde.autograde(ws, args.assignment, args.workers, force=args.force)
+    return 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from autograder import feedback
+
+    ws = _existing(args)
+    feedback.feedback(ws, args.assignment)
+    print(t("grade.feedback.written", folder=ws.root / "feedback"))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from autograder import export
+
+    ws = _existing(args)
+    for path in export.export(ws, Path(args.to) if args.to else None):
+        print(t("cli.wrote", path=path))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from autograder import report
+
+    ws = _existing(args)
+    print(t("cli.wrote", path=report.report(ws, Path(args.to) if args.to else None)))
+    return 0
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from autograder import sandbox
+    from autograder.kernels import KernelFactory
+
+    factory = KernelFactory([])
+    try:
+        for line in sandbox.describe(factory.mode, sandbox.Limits()):
+            print(line)
+    finally:
+        factory.close()
+    return 0
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the `grade` command group to the `dgt` parser."""
     grade = commands.add_parser("grade", help=t("cli.grade.help"), description=t("cli.grade.help"))
     needs_action(grade)
     actions = grade.add_subparsers(dest="grade_command", metavar="ACTION", parser_class=type(grade))
 
-    def action(name: str, run, help_key: str) -> argparse.ArgumentParser:
-        parser = actions.add_parser(name, help=t(help_key), description=t(help_key))
+    def action(name: str, run, help_key: str, group=actions) -> argparse.ArgumentParser:
+        parser = group.add_parser(name, help=t(help_key), description=t(help_key))
         parser.add_argument("--workspace", help=t("cli.workspace.help"))
         parser.set_defaults(run=run)
         return parser
 
     action("init", _init, "cli.grade_init.help")
     action("assignments", _assignments, "cli.grade_assignments.help")
+
+    roster_group = actions.add_parser(
+        "roster", help=t("cli.grade_roster.help"), description=t("cli.grade_roster.help")
+    )
+    needs_action(roster_group)
+    roster_actions = roster_group.add_subparsers(
+        dest="roster_command", metavar="ACTION", parser_class=type(grade)
+    )
+    parser = action("import", _roster_import, "cli.grade_roster_import.help", roster_actions)
+    parser.add_argument("file", metavar="FILE.csv", help=t("cli.grade_roster_file.help"))
+
+    parser = action("release", _release, "cli.grade_release.help")
+    parser.add_argument("assignment", metavar="ASSIGNMENT", help=t("cli.grade_assignment.help"))
+    parser.add_argument("--due", metavar="DATE", help=t("cli.grade_due.help"))
+
+    parser = action("collect", _collect, "cli.grade_collect.help")
+    parser.add_argument("assignment", metavar="ASSIGNMENT", help=t("cli.grade_assignment.help"))
+    parser.add_argument("--from", dest="source", metavar="PATH", help=t("cli.grade_from.help"))
+
+    parser = action("autograde", _autograde, "cli.grade_autograde.help")
+    parser.add_argument("assignment", metavar="ASSIGNMENT", help=t("cli.grade_assignment.help"))
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help=t("cli.grade_workers.help")
+    )
+    parser.add_argument("--force", action="store_true", help=t("cli.grade_force.help"))
+
+    parser = action("feedback", _feedback, "cli.grade_feedback.help")
+    parser.add_argument("assignment", metavar="ASSIGNMENT", help=t("cli.grade_assignment.help"))
+
+    parser = action("export", _export, "cli.grade_export.help")
+    parser.add_argument("--to", metavar="FOLDER", help=t("cli.grade_export_to.help"))
+
+    parser = action("report", _report, "cli.grade_report.help")
+    parser.add_argument("--to", metavar="FILE.html", help=t("cli.grade_report_to.help"))
+
+    action("sandbox", _sandbox, "cli.grade_sandbox.help")

@@ -39,6 +39,9 @@ c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
 c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 
 # Lock the setup and grade cells; nbgrader's checksums catch edited or deleted ones.
+# A test cell a trainee deleted is put back (from the gradebook) before grading, so that
+# deleting a failing test cannot earn its points; edited ones are overwritten anyway.
+c.OverwriteCells.add_missing_cells = True
 c.LockCells.lock_readonly_cells = True
 c.LockCells.lock_grade_cells = True
 c.LockCells.lock_solution_cells = False

@@ -44,6 +44,27 @@ class Workspace:
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         return env
 
+    def config(self):
+        """nbgrader's configuration for this workspace (autograder/nbgrader_config.py), in-process."""
+        from traitlets.config.loader import PyFileConfigLoader
+
+        os.environ["DGT_WORKSPACE"] = str(self.root)
+        os.environ.setdefault("DGT_ROOT", str(repo_root()))
+        # nbgrader runs alembic by name when it creates a gradebook: this Python's bin first.
+        bin_dir = str(Path(sys.executable).parent)
+        if not os.environ.get("PATH", "").startswith(bin_dir):
+            os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+        return PyFileConfigLoader("nbgrader_config.py", path=str(CONFIG_DIR)).load_config()
+
+    def db_url(self, config=None) -> str:
+        """The gradebook's SQLAlchemy URL (SQLite in the workspace unless DGT_DB_URL says otherwise)."""
+        config = config if config is not None else self.config()
+        return str(config.CourseDirectory.db_url)
+
+    @property
+    def course_id(self) -> str:
+        return os.environ.get("DGT_COURSE_ID", "dgt")
+
     def nbgrader(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run one nbgrader command in this workspace, with our configuration."""
         command = [sys.executable, "-m", "nbgrader", *arguments]

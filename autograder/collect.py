@@ -1,0 +1,385 @@
+"""`dgt grade collect`: bring submissions into the workspace, from nbgrader's exchange or from a USB stick.
+
+A folder given with `--from PATH` may hold, in any mix:
+
+- `<trainee>/<assignment>/*.ipynb` (or `<trainee>/*.ipynb`), as trainees' folders;
+- `<trainee>.zip` (also `<trainee>-anything.zip`), one zip per trainee, as they arrive.
+
+Nothing from outside is trusted: zip entries are read into memory with size limits and
+never unpacked by their own names, symbolic links are skipped, every notebook is decoded
+as strict UTF-8 and parsed by nbformat. Each received item is kept unchanged under
+`<workspace>/received/`; the newest one per trainee is checked and, if it is a readable
+notebook, written to nbgrader's `submitted/<trainee>/<assignment>/` with its timestamp.
+What was found (late, duplicate, wrong name, extra files, unreadable...) becomes the
+trainee's intake status.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+
+from autograder import roster, statuses
+from autograder.progress import Progress
+from course.errors import UserError
+from course.messages import t
+
+MAX_FILE = 20 * 1024 * 1024
+MAX_TOTAL = 100 * 1024 * 1024
+MAX_FILES = 200
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
+
+
+@dataclass
+class Item:
+    """One received submission: its files (name -> bytes), where from, and when."""
+
+    trainee: str
+    origin: str
+    timestamp: datetime
+    files: dict[str, bytes] = field(default_factory=dict)
+    broken: str = ""  # why the whole item could not be read (a damaged zip)
+    other: bool = False  # it also held files for other assignments (left out)
+
+
+def _limited_add(item: Item, name: str, data: bytes) -> None:
+    if len(item.files) >= MAX_FILES or sum(map(len, item.files.values())) + len(data) > MAX_TOTAL:
+        item.broken = item.broken or t("grade.collect.too_big")
+        return
+    item.files[name] = data
+
+
+def _pick(paths: list[tuple[str, ...]], assignment: str) -> tuple[list[int], bool]:
+    """Indexes of the entries that belong to `assignment`, and whether others were left out.
+
+    Entries inside a folder named after the assignment win; otherwise every entry that is
+    not inside a folder named after another assignment.
+    """
+    from course.manifest import curriculum
+
+    def folders(parts: tuple[str, ...]) -> set[str]:
+        return {p.casefold() for p in parts[:-1]}
+
+    mine = [i for i, parts in enumerate(paths) if assignment.casefold() in folders(parts)]
+    if mine:
+        return mine, len(mine) < len(paths)
+    others = {e.id.casefold() for e in curriculum().exercises} - {assignment.casefold()}
+    loose = [i for i, parts in enumerate(paths) if not folders(parts) & others]
+    return loose, len(loose) < len(paths)
+
+
+def read_folder(folder: Path, trainee: str, assignment: str) -> Item:
+    """A trainee's folder (symbolic links and oversized files are skipped)."""
+    entries: list[tuple[tuple[str, ...], Path]] = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or not path.is_file() or path.name.startswith("."):
+            continue
+        if ".ipynb_checkpoints" in path.parts or "__MACOSX" in path.parts:
+            continue
+        entries.append((path.relative_to(folder).parts, path))
+    picked, other = _pick([e[0] for e in entries], assignment)
+    chosen = [entries[i] for i in picked]
+    times = [p.stat().st_mtime for _, p in chosen] or [folder.stat().st_mtime]
+    item = Item(trainee, str(folder), datetime.fromtimestamp(max(times), UTC), other=other)
+    for parts, path in chosen:
+        if path.stat().st_size > MAX_FILE:
+            item.broken = item.broken or t("grade.collect.too_big")
+            continue
+        _limited_add(item, parts[-1], path.read_bytes())
+    return item
+
+
+def read_zip(path: Path, trainee: str, assignment: str) -> Item:
+    """A trainee's zip, read member by member into memory with size limits."""
+    item = Item(trainee, str(path), datetime.fromtimestamp(path.stat().st_mtime, UTC))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                m
+                for m in archive.infolist()
+                if not m.is_dir()
+                and "__MACOSX" not in m.filename
+                and not Path(m.filename).name.startswith(".")
+            ]
+            if len(members) > MAX_FILES:
+                item.broken = t("grade.collect.too_big")
+                return item
+            parts = [
+                tuple(p for p in m.filename.replace("\\", "/").split("/") if p) for m in members
+            ]
+            chosen, item.other = _pick(parts, assignment)
+            stamps = []
+            for index in chosen:
+                member = members[index]
+                if member.file_size > MAX_FILE:
+                    item.broken = t("grade.collect.too_big")
+                    continue
+                with archive.open(member) as handle:
+                    data = handle.read(MAX_FILE + 1)
+                if len(data) > MAX_FILE:
+                    item.broken = t("grade.collect.too_big")
+                    continue
+                _limited_add(item, parts[index][-1], data)
+                with contextlib.suppress(ValueError):
+                    stamps.append(datetime(*member.date_time).astimezone().astimezone(UTC))
+            if stamps:
+                item.timestamp = max(stamps)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+        item.broken = t("grade.collect.bad_zip", reason=str(error)[:80])
+    return item
+
+
+def read_exchange(workspace, assignment: str, course_id: str) -> list[tuple[str, Path, datetime]]:
+    """Submissions in nbgrader's exchange inbox: (trainee, folder, timestamp)."""
+    from nbgrader.utils import parse_utc
+
+    inbound = workspace.exchange / course_id / "inbound"
+    found = []
+    for folder in sorted(inbound.glob(f"*+{assignment}+*")) if inbound.is_dir() else []:
+        parts = folder.name.rsplit("+", 3)
+        if len(parts) < 3 or parts[1] != assignment:
+            continue
+        try:
+            stamp = parse_utc(parts[2]).replace(tzinfo=UTC)
+        except Exception:
+            stamp = datetime.fromtimestamp(folder.stat().st_mtime, UTC)
+        found.append((parts[0], folder, stamp))
+    return found
+
+
+def match_trainee(name: str, ids: dict[str, str]) -> str | None:
+    """The roster id a folder or zip name stands for: exact, or followed by - _ space ( ."""
+    folded = name.casefold()
+    if folded in ids:
+        return ids[folded]
+    for key in sorted(ids, key=len, reverse=True):
+        if folded.startswith(key) and folded[len(key)] in "-_ (.":
+            return ids[key]
+    return None
+
+
+# --- checking one submission --------------------------------------------------------
+
+
+def check(item: Item, expected: list[str]) -> tuple[dict[str, bytes], list[str]]:
+    """The notebooks to grade (by their expected names) and the intake statuses of `item`."""
+    codes: list[str] = []
+    if item.broken and not item.files:
+        return {}, ["unreadable"]
+    notebooks = {n: d for n, d in item.files.items() if n.lower().endswith(".ipynb")}
+    others = [n for n in item.files if n not in notebooks and n != "timestamp.txt"]
+    if others:
+        codes.append("extra_files")
+    chosen: dict[str, bytes] = {}
+    unmatched = [n for n in notebooks if n not in expected]
+    for name in expected:
+        if name in notebooks:
+            chosen[name] = notebooks[name]
+    if len(chosen) < len(expected) and unmatched:
+        missing = [n for n in expected if n not in chosen]
+        if len(missing) == 1 and len(unmatched) == 1:
+            chosen[missing[0]] = notebooks[unmatched[0]]
+            codes.append("wrong_name")
+        else:
+            codes.append("extra_files")
+    elif unmatched:
+        codes.append("extra_files")
+    if not chosen:
+        return {}, ["no_notebook", *codes]
+    for name, data in chosen.items():
+        problem = notebook_problem(data)
+        if problem:
+            return {}, ["unreadable", *codes]
+        chosen[name] = data
+    return chosen, codes
+
+
+def notebook_problem(data: bytes) -> str | None:
+    """Why `data` is not a readable notebook, or None."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:
+        return f"not a notebook: {type(error).__name__}"
+    if not isinstance(nb.get("cells"), list):
+        return "no cells"
+    return None
+
+
+def _fingerprint(files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+# --- the command --------------------------------------------------------------------
+
+
+def collect(workspace, assignment: str, source: Path | None = None) -> Counter:
+    """Collect `assignment` from the exchange (or from the folder `source`); return counts by status."""
+    from course.manifest import curriculum
+
+    exercises = {e.id: e for e in curriculum().exercises}
+    if assignment not in exercises:
+        raise UserError(t("grade.unknown_assignment", name=assignment, known=", ".join(exercises)))
+    trainees = roster.load(workspace.root)
+    if not trainees:
+        raise UserError(t("grade.collect.no_roster"))
+    ids = {x.trainee_id.casefold(): x.trainee_id for x in trainees}
+    release = workspace.root / "release" / assignment
+    expected = sorted(p.name for p in release.glob("*.ipynb")) or [exercises[assignment].notebook]
+    items = _gather(workspace, assignment, source, ids)
+    due = _due(workspace, assignment)
+    store = statuses.StatusStore(workspace.root)
+    counts: Counter = Counter()
+    by_trainee: dict[str, list[Item]] = {}
+    for item in items:
+        by_trainee.setdefault(item.trainee, []).append(item)
+    progress = Progress(len(by_trainee))
+    for trainee in sorted(by_trainee):
+        received = sorted(by_trainee[trainee], key=lambda i: i.timestamp)
+        code = _take(workspace, store, assignment, trainee, received, expected, due)
+        counts[code] += 1
+        progress.step(trainee, statuses.label(code), received[-1].origin)
+    progress.finish(counts)
+    return counts
+
+
+def _gather(workspace, assignment: str, source: Path | None, ids: dict[str, str]) -> list[Item]:
+    items: list[Item] = []
+    if source is None:
+        from autograder.workspace import Workspace
+
+        assert isinstance(workspace, Workspace)
+        for name, folder, stamp in read_exchange(workspace, assignment, workspace.course_id):
+            trainee = match_trainee(name, ids)
+            if trainee is None:
+                print(t("grade.collect.unknown", name=name))
+                continue
+            item = read_folder(folder, trainee, assignment)
+            item.timestamp = stamp
+            items.append(item)
+        return items
+    if not source.is_dir():
+        raise UserError(t("grade.collect.not_a_folder", path=source))
+    for entry in sorted(source.iterdir()):
+        if entry.name.startswith(".") or entry.is_symlink():
+            continue
+        stem = entry.stem if entry.is_file() else entry.name
+        trainee = match_trainee(stem, ids)
+        if trainee is None:
+            print(t("grade.collect.unknown", name=entry.name))
+            continue
+        if entry.is_dir():
+            item = read_folder(entry, trainee, assignment)
+        elif entry.suffix.lower() == ".zip":
+            item = read_zip(entry, trainee, assignment)
+        else:
+            print(t("grade.collect.skipped", name=entry.name))
+            continue
+        if item.files or item.broken or not item.other:
+            items.append(item)  # an item with only other assignments' work is not this one's
+    return items
+
+
+def _due(workspace, assignment: str) -> datetime | None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(workspace.db_url()) as gradebook:
+        try:
+            due = gradebook.find_assignment(assignment).duedate
+        except MissingEntry:
+            return None
+    return due.replace(tzinfo=UTC) if due is not None else None
+
+
+def _keep(workspace, assignment: str, trainee: str, item: Item) -> None:
+    """Keep a received item unchanged under received/ (nothing a trainee sent is lost)."""
+    stamp = item.timestamp.strftime("%Y%m%dT%H%M%S")
+    folder = (
+        workspace.root
+        / "received"
+        / assignment
+        / trainee
+        / f"{stamp}-{_fingerprint(item.files)[:8]}"
+    )
+    if folder.exists():
+        return
+    folder.mkdir(parents=True)
+    for index, (name, data) in enumerate(sorted(item.files.items())):
+        safe = "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in name) or f"file{index}"
+        (folder / safe).write_bytes(data)
+    (folder / "origin.json").write_text(
+        json.dumps(
+            {"origin": item.origin, "timestamp": item.timestamp.isoformat(), "broken": item.broken}
+        ),
+        encoding="utf-8",
+    )
+
+
+def _take(workspace, store, assignment, trainee, received: list[Item], expected, due) -> str:
+    """Check the newest item of one trainee, write it to submitted/, record the statuses."""
+    for item in received:
+        _keep(workspace, assignment, trainee, item)
+    newest = received[-1]
+    chosen, codes = check(newest, expected)
+    prints = {_fingerprint(i.files) for i in received}
+    with store.update() as data:
+        record = data["assignments"].setdefault(assignment, {}).setdefault(trainee, {})
+        seen = set(record.get("seen", [])) | prints
+        record["seen"] = sorted(seen)
+        if len(seen) > 1:
+            codes.append("duplicate")
+        if due is not None and newest.timestamp > due:
+            codes.append("late")
+        target = workspace.root / "submitted" / trainee / assignment
+        if chosen:
+            fingerprint = _fingerprint(chosen) + newest.timestamp.isoformat()
+            if record.get("fingerprint") != fingerprint or not target.is_dir():
+                _write(target, chosen, newest.timestamp)
+            record["fingerprint"] = fingerprint
+        else:
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(workspace.root / "autograded" / trainee / assignment, ignore_errors=True)
+            record["fingerprint"] = ""
+            record.pop("graded", None)
+            record["grading"] = []
+        record["intake"] = statuses.ordered(codes)
+        record["origin"] = newest.origin
+        record["timestamp"] = newest.timestamp.isoformat()
+        if record.get("graded") != record.get("fingerprint"):
+            record["grading"] = []
+    if not chosen:
+        return statuses.primary(codes)
+    graded = record.get("graded") == record.get("fingerprint")
+    return statuses.primary([*codes, *(record.get("grading", []) if graded else ["not_graded"])])
+
+
+def _write(target: Path, files: dict[str, bytes], timestamp: datetime) -> None:
+    """Replace submitted/<trainee>/<assignment>/ with these notebooks, atomically."""
+    tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, data in files.items():
+        (tmp / name).write_bytes(data)
+    (tmp / "timestamp.txt").write_text(timestamp.strftime(TIMESTAMP_FORMAT), encoding="utf-8")
+    old = target.with_name(target.name + f".{os.getpid()}.old")
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
