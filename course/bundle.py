@@ -125,10 +125,11 @@ def build_wheelhouse(folder: Path | None = None) -> Path:
                 str(folder),
                 str(project),
             )
+            # Drop wheels of versions no longer pinned (pip and wheel are not in the lock).
             pins = pinned_versions()
             for wheel in folder.glob("*.whl"):
                 name, version = wheel.name.split("-")[:2]
-                if name != "dgt_lab" and pins.get(_normalise(name)) != version:
+                if pins.get(_normalise(name), version) != version:
                     wheel.unlink()
             stamp.write_text(lock_digest() + "\n")
     return folder

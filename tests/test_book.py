@@ -61,3 +61,104 @@ def test_table_of_contents_follows_the_manifest():
     files = [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
     expected = [f"chapters/{m.id}" for m in curriculum().modules]
     assert [f for f in files if f.startswith("chapters/")] == expected
+
+
+# --- Offline book (issue 4): search for Lao, glossary, data sources, assets ---------------
+
+import sys  # noqa: E402
+
+sys.path.insert(0, str(book.book_dir() / "_ext"))
+import dgt_book  # noqa: E402
+
+
+def test_lao_text_is_indexed_by_clusters_and_pairs():
+    """A Lao run becomes its clusters (letter plus marks) and neighbouring pairs; English stays whole."""
+    words = dgt_book.split_words("Sekong ເຊກອງ province")
+    assert "Sekong" in words and "province" in words
+    assert {"ເ", "ຊ", "ກ", "ອ", "ງ", "ເຊ", "ຊກ", "ກອ", "ອງ"} <= set(words)
+    # Marks stay on their letter: ງົ is one cluster, never a lone mark.
+    assert "ງົ" in dgt_book.lao_terms("ງົບປະມານ")
+    assert not any(word in ("ົ", "ັ", "ີ") for word in dgt_book.split_words("ງົບປະມານ ປີ"))
+
+
+def test_a_lao_query_inside_a_longer_run_matches_its_pairs():
+    """Every pair of a Lao query is among the terms of a run that contains it."""
+    indexed = set(dgt_book.split_words("ນະຄອນຫຼວງວຽງຈັນ"))
+    query = dgt_book.lao_terms("ວຽງຈັນ", query=True)
+    assert query and set(query) <= indexed
+    assert dgt_book.lao_terms("ປີ", query=True) == ["ປີ"]
+
+
+def test_glossary_terms_are_read_from_the_glossary_block(tmp_path):
+    """Unindented lines inside the glossary block are terms; definitions are not."""
+    page = tmp_path / "glossary.md"
+    page.write_text(
+        "# G\n\n```{glossary}\nPPA\nProvincial Assembly\n  Lao: x.\n\nData\n  Facts.\n```\n"
+    )
+    assert book.glossary_terms(page) == ["PPA", "Provincial Assembly", "Data"]
+    assert book.glossary_terms(tmp_path / "missing.md") == []
+    assert "Province" in book.glossary_terms(book.book_dir() / "glossary.md")
+
+
+def test_data_sources_page_lists_real_and_synthetic_data():
+    """The data-sources page names the 18 provinces in Lao and every synthetic dataset as SYNTHETIC."""
+    from course import data, synthetic
+
+    page = book.data_sources_page((book.book_dir() / "data-sources.md").read_text("utf-8"))
+    assert "<!-- dgt:" not in page
+    for row in data.provinces().itertuples():
+        assert row.name_lo in page and row.code in page
+    for name, module in synthetic.generators().items():
+        assert f"**{name}**" in page and module.DESCRIPTION in page
+        assert module.DESCRIPTION.startswith("SYNTHETIC")
+    assert "PROVENANCE.md" in page
+
+
+@pytest.mark.slow
+def test_staging_again_keeps_unchanged_files_untouched(built):
+    """A second stage rewrites nothing, so Sphinx and jupyter-cache see no change."""
+    stage = book.stage_dir()
+    before = {p: p.stat().st_mtime_ns for p in stage.rglob("*") if p.is_file()}
+    book.stage()
+    after = {p: p.stat().st_mtime_ns for p in stage.rglob("*") if p.is_file()}
+    assert before == after
+
+
+@pytest.mark.slow
+def test_back_matter_is_in_the_book(built):
+    """The glossary and the data-sources page are built, and lessons link glossary terms."""
+    glossary = (built / "glossary.html").read_text(encoding="utf-8")
+    assert "ແຂວງ" in glossary and "Draft" in glossary
+    assert "SYNTHETIC" in (built / "data-sources.html").read_text(encoding="utf-8")
+    linked = [
+        page
+        for module in curriculum().modules
+        for page in (built / "modules" / module.id).glob("*.html")
+        if 'href="../../glossary.html#term-' in page.read_text(encoding="utf-8")
+    ]
+    assert linked, "no lesson links a glossary term"
+
+
+@pytest.mark.slow
+def test_vendored_scripts_load_only_where_needed(built):
+    """No page loads thebe, the widget manager without widget state, or MathJax twice."""
+    for page in built.rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        name = str(page.relative_to(built))
+        assert "THEBE_JS_URL" not in text and "sphinx-thebe.js" not in text, name
+        assert text.count("vendor/mathjax/tex-chtml.js") <= 1, name
+        if "widget-state+json" not in text:
+            assert "vendor/widgets/embed.js" not in text, name
+    assert "vendor/mathjax/tex-chtml.js" in (built / "glossary.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_lao_font_subset_regenerates_the_committed_files(tmp_path):
+    """make_lao_font() from Debian's fonts-noto-core gives the committed woff2 files and OFL."""
+    fonts = book.book_dir() / "_static" / "fonts"
+    if not (book.NOTO_DIR / book.LAO_FONT_FILES[0]).is_file():
+        pytest.fail("fonts-noto-core is not installed: run 'sudo apt-get install fonts-noto-core'")
+    for path in book.make_lao_font(target_dir=tmp_path):
+        assert path.read_bytes() == (fonts / path.name).read_bytes(), path.name

@@ -1,0 +1,81 @@
+"""The USB bundle: one zip with the book, notebooks and data, and a wheelhouse that installs offline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from course import book, book_pdf, bundle
+from course.manifest import curriculum
+
+
+@pytest.fixture(scope="module")
+def zip_path(tmp_path_factory):
+    book.build(strict=True, quiet=True)
+    if not book_pdf.pdf_path().is_file():
+        book_pdf.make_pdf()
+    # The wheelhouse is cached under book/_build and refreshed only when the lock changes.
+    return bundle.make_bundle(target=tmp_path_factory.mktemp("usb") / "dgt.zip", build=False)
+
+
+@pytest.mark.slow
+def test_bundle_holds_book_notebooks_data_and_readme(zip_path):
+    """The zip has the HTML book, the PDF, every lesson, trainee exercises, data and a README."""
+    with zipfile.ZipFile(zip_path) as archive:
+        names = set(archive.namelist())
+        readme = archive.read("dgt-lab/README.md").decode()
+        for module in curriculum().modules:
+            for lesson in module.lessons:
+                assert f"dgt-lab/curriculum/modules/{module.id}/{lesson}" in names
+            exercise = f"dgt-lab/curriculum/exercises/{module.id}/{module.exercise.notebook}"
+            text = archive.read(exercise).decode()
+            assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+            json.loads(text)
+    assert "dgt-lab/book/html/index.html" in names
+    assert "dgt-lab/book/html/_static/fonts/NotoSansLao-Regular.subset.woff2" in names
+    assert f"dgt-lab/book/{book_pdf.pdf_path().name}" in names
+    assert "dgt-lab/data/PROVENANCE.md" in names and "dgt-lab/constraints.txt" in names
+    assert any(n.startswith("dgt-lab/wheelhouse/dgt_lab-") for n in names)
+    assert "--no-index --find-links wheelhouse" in readme and "python3 -m venv" in readme
+
+
+@pytest.mark.slow
+def test_fresh_venv_installs_the_lab_from_the_wheelhouse_offline(zip_path, tmp_path):
+    """pip install --no-index from the bundle's wheelhouse gives a venv that imports course."""
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(tmp_path)
+    top = tmp_path / "dgt-lab"
+    subprocess.run([sys.executable, "-m", "venv", str(top / ".venv")], check=True)
+    pip = [str(top / ".venv" / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
+    offline = ["--no-index", "--find-links", "wheelhouse", "-c", "constraints.txt"]
+    result = subprocess.run(
+        [*pip, "install", "-q", *offline, "dgt-lab"],
+        cwd=top,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PIP_CONFIG_FILE": "/dev/null", "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    code = "import course, course.learn, course.data; print(len(course.data.provinces()))"
+    check = subprocess.run(
+        [str(top / ".venv" / "bin" / "python"), "-c", code],
+        capture_output=True,
+        text=True,
+        env={"DGT_ROOT": str(top / "curriculum"), "PATH": "/usr/bin:/bin"},
+    )
+    assert check.returncode == 0 and check.stdout.strip() == "18", check.stderr[-2000:]
+    assert (top / ".venv" / "bin" / "dgt").is_file()
+
+
+def test_a_missing_book_is_one_clear_error(tmp_path, monkeypatch):
+    """make_bundle(build=False) without a PDF raises a UserError and writes no zip."""
+    from course.errors import UserError
+
+    monkeypatch.setattr(book_pdf, "pdf_path", lambda: tmp_path / "none.pdf")
+    with pytest.raises(UserError, match=r"none\.pdf"):
+        bundle.make_bundle(target=tmp_path / "b.zip", build=False)
+    assert not (tmp_path / "b.zip").exists()
