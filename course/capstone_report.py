@@ -110,14 +110,19 @@ def _table(
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _figure(draw: Callable[[Any], Any], size: tuple[float, float], alt: str) -> str:
-    """Draw a matplotlib chart on a fresh figure (not pyplot's) and return it as an inline PNG."""
+def _figure(
+    draw: Callable[[Any], Any], size: tuple[float, float], alt: str, tight: bool = False
+) -> str:
+    """Draw a matplotlib chart on a fresh figure (not pyplot's) and return it as an inline PNG.
+
+    `tight` crops the image to what is drawn (for charts whose legend sits outside the axes).
+    """
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=size)
     draw(figure.subplots())
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight" if tight else None)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<figure><img src="data:image/png;base64,{encoded}" alt="{_esc(alt)}"></figure>'
 
@@ -156,6 +161,7 @@ def _situation(plan: Plan) -> str:
         lambda ax: maturity.chart(part.maturity_gaps, ax=ax),
         (7, 3.8),
         t("capstone.report.alt.maturity"),
+        tight=True,
     )
     top = part.top_gaps()
     actions = part.actions[part.actions["dimension"].isin(top)]
