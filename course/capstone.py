@@ -38,6 +38,7 @@ from course.capstone_sections import (
     me_framework,
     select_initiatives,
     situation_summary,
+    unmeasured,
 )
 from course.errors import UserError
 from course.messages import t
@@ -60,6 +61,7 @@ __all__ = [
     "section_label",
     "select_initiatives",
     "situation_summary",
+    "unmeasured",
 ]
 
 #: The sections of a plan, in the order of the document.
@@ -250,8 +252,7 @@ def _me_check(me: pd.DataFrame, road: Roadmap | None, name: str) -> tuple[bool, 
         return not gaps, t("capstone.finding.smart", indicators="; ".join(gaps)) if gaps else ""
     assert road is not None
     if name == "coverage":
-        measured = {i for ids in links for i in ids}
-        lacking = [i for i in road.ids if i not in measured]
+        lacking = unmeasured(table, road)
         return not lacking, t(
             "capstone.finding.coverage", ids=", ".join(lacking)
         ) if lacking else ""

@@ -348,11 +348,11 @@ def capacity_inclusion(
 
 
 def link_indicators(table: pd.DataFrame, links: Mapping[str, str | Iterable[str]]) -> pd.DataFrame:
-    """Return the indicator table with an `initiative_id` column filled from `links`.
+    """Return the indicators named in `links`, with an `initiative_id` column filled from it.
 
-    `links` maps indicator ids to the initiative(s) each measures, e.g.
-    {"DT-01": "I04", "DT-06": ["I06", "I07"]}. Indicators not in `links` get a blank
-    cell, which `me_framework` reports. An indicator id that is not in the table raises
+    `links` maps the indicator ids the plan keeps to the initiative(s) each measures,
+    e.g. {"DT-01": "I04", "DT-06": ["I06", "I07"]}; the other indicators are left out.
+    The rows keep the table's order. An indicator id that is not in the table raises
     UserError.
     """
     frame = cells.frame(table, ("indicator_id",), "capstone.what.indicators")
@@ -364,13 +364,14 @@ def link_indicators(table: pd.DataFrame, links: Mapping[str, str | Iterable[str]
         raise UserError(
             t("capstone.error.unknown_indicator", value=", ".join(unknown), known=", ".join(known))
         )
+    wanted = {str(k): v for k, v in links.items()}
     column = []
     for ident in known:
-        value = links.get(ident, "")
+        value = wanted.get(ident, "")
         ids = roadmap.split_ids(value) if isinstance(value, str) else [str(v) for v in value]
         column.append(roadmap.SEPARATOR.join(ids))
     frame["initiative_id"] = column
-    return frame
+    return frame[[ident in wanted for ident in known]].reset_index(drop=True)
 
 
 def _initiative_ids(initiatives: Any) -> list[str]:
@@ -392,6 +393,7 @@ def me_framework(table: pd.DataFrame, initiatives: Any) -> pd.DataFrame:
     `initiatives` is the plan's `Roadmap`, its initiative table, or a list of ids. Each
     indicator must pass `indicators.validate_indicators` and name in `initiative_id` one
     or more of the plan's initiatives ("I06; I07"); otherwise UserError names the cell.
+    The result remembers those initiatives (`attrs["initiatives"]`) for `unmeasured`.
     """
     frame = cells.frame(table, ("initiative_id",), "capstone.what.indicators")
     clean = indicators.validate_indicators(frame)
@@ -408,8 +410,23 @@ def me_framework(table: pd.DataFrame, initiatives: Any) -> pd.DataFrame:
                 "initiative_id",
                 "capstone.error.link_unknown",
                 value=", ".join(unknown),
-                known=", ".join(known),
+                known=", ".join(sorted(known)),
             )
         column.append(roadmap.SEPARATOR.join(ids))
     clean["initiative_id"] = column
+    clean.attrs["initiatives"] = list(known)
     return clean
+
+
+def unmeasured(me: pd.DataFrame, initiatives: Any = None) -> list[str]:
+    """Return the initiatives that no indicator of `me` measures ([] = every one has one).
+
+    `initiatives` is the plan's `Roadmap`, its initiative table or a list of ids; by
+    default, the initiatives `me_framework` checked the table against.
+    """
+    frame = cells.frame(me, ("initiative_id",), "capstone.what.indicators")
+    wanted = (
+        me.attrs.get("initiatives", []) if initiatives is None else _initiative_ids(initiatives)
+    )
+    measured = {i for value in frame["initiative_id"] for i in roadmap.split_ids(value)}
+    return [i for i in wanted if i not in measured]

@@ -246,7 +246,9 @@ def test_link_indicators_refuses_unknown_indicators():
 def test_select_initiatives_needs_every_dependency():
     """Choosing an initiative without one it waits for, or an unknown id, is refused."""
     catalogue = data.synthetic("roadmap_initiatives")
-    with pytest.raises(UserError, match="I04 waits for I02, I03"):
+    with pytest.raises(
+        UserError, match="I04 waits for initiatives that are not in your list: I02, I03"
+    ):
         capstone.select_initiatives(catalogue, ["I04"])
     with pytest.raises(UserError, match="I77: not in the initiative catalogue"):
         capstone.select_initiatives(catalogue, ["I01", "I77"])
@@ -463,3 +465,20 @@ def test_export_pdf_holds_every_section(parts, tmp_path):
         "sekong-digital-plan.html",
         "sekong-digital-plan.pdf",
     ]
+
+
+def test_unmeasured_lists_initiatives_without_an_indicator(parts):
+    """unmeasured names the initiatives no indicator measures, by default those me_framework checked."""
+    me = capstone.me_framework(indicator_table(extra=EXTRA[1:]), parts["roadmap"])
+    assert capstone.unmeasured(me) == ["I05"]
+    assert capstone.unmeasured(parts["me"], parts["roadmap"]) == []
+    assert capstone.unmeasured(parts["me"], ["I05", "I10"]) == ["I10"]
+
+
+def test_link_indicators_keeps_only_the_linked_indicators():
+    """Only the indicators named in the links stay, in table order, with their initiative ids."""
+    linked = capstone.link_indicators(
+        data.synthetic("me_indicators"), {"DT-03": "I12", "DT-01": ["I04", "I03"]}
+    )
+    assert list(linked["indicator_id"]) == ["DT-01", "DT-03"]
+    assert list(linked["initiative_id"]) == ["I04;I03", "I12"]
