@@ -14,7 +14,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
@@ -199,10 +201,130 @@ def drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doc
     ]
 
 
+# --- Lighter pages: the icons the book uses, and no search index on every page ----------
+
+FA_CLASS = re.compile(r"\bfa-([a-z0-9]+(?:-[a-z0-9]+)*)")
+FA_ICON = re.compile(r'"([a-z0-9-]+)":\[(\d+),(\d+),\[([^\]]*)\],"[0-9a-f]+","([^"]+)"\]')
+FA_GLYPH_RULE = re.compile(r"((?:\.fa-[a-z0-9-]+:{1,2}before,?)+)\{content:\"[^\"]*\"\}")
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)">'
+    r"</script>"
+)
+ICON_SCRIPT = """/* Font Awesome Free 6 icons used by this book (icons CC BY 4.0, code MIT,
+   https://fontawesome.com/license/free), cut from pydata-sphinx-theme's fontawesome.js
+   by book/_ext/dgt_book.py: each <i class="fa-..."> becomes an inline SVG. */
+(() => {
+  const icons = %(icons)s;
+  const style = document.createElement("style");
+  style.textContent = %(css)s;
+  document.head.appendChild(style);
+  const swap = (element) => {
+    const names = [...element.classList].filter((c) => c.startsWith("fa-")).map((c) => c.slice(3));
+    const name = names.find((n) => icons[n]);
+    if (!name) return;
+    const [width, height, path] = icons[name];
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("class", "svg-inline--fa " + element.getAttribute("class"));
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("data-icon", name);
+    for (const attribute of element.attributes)
+      if (!["class", "aria-hidden"].includes(attribute.name)) svg.setAttribute(attribute.name, attribute.value);
+    const shape = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    shape.setAttribute("fill", "currentColor");
+    shape.setAttribute("d", path);
+    svg.appendChild(shape);
+    element.replaceWith(svg);
+  };
+  const run = (root) => root.querySelectorAll("i[class*='fa-'], span[class*='fa-']").forEach(swap);
+  const start = () => {
+    run(document);
+    new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach(
+      (node) => node.nodeType === 1 && (node.matches("[class*='fa-']") ? swap(node) : run(node))
+    ))).observe(document.body, { childList: true, subtree: true });
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
+"""
+
+
+def _theme_static() -> Path:
+    import pydata_sphinx_theme
+
+    return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+
+
+def used_icons(outdir: Path) -> set[str]:
+    """Every fa-* class name in the built pages and the themes' scripts."""
+    names: set[str] = set()
+    for path in [*outdir.rglob("*.html"), *(outdir / "_static" / "scripts").glob("*.js")]:
+        if path.name != "fontawesome.js" and "_sources" not in path.parts:
+            names |= set(FA_CLASS.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    return names
+
+
+def icon_script(source: str, names: set[str]) -> str:
+    """A small script that draws the solid icons in `names` as inline SVG."""
+    start = source.index('d("far",')  # the solid icons follow the regular ones
+    end = source.index('d("fas",', start)
+    icons: dict[str, list] = {}
+    for match in FA_ICON.finditer(source, start, end):
+        name, width, height, aliases, path = match.groups()
+        for alias in [name, *re.findall(r'"([a-z0-9-]+)"', aliases)]:
+            if alias in names:
+                icons[alias] = [int(width), int(height), path]
+    css_start = source.index("':host,:root{--fa-font-solid") + 1
+    css = source[css_start : source.index("'", css_start)]
+    return ICON_SCRIPT % {"icons": json.dumps(icons, sort_keys=True), "css": json.dumps(css)}
+
+
+def trim_icon_css(css: str, names: set[str]) -> str:
+    """Drop the theme's Font Awesome glyph rules for icons no page uses."""
+
+    def keep(match: re.Match[str]) -> str:
+        rule_names = FA_CLASS.findall(match.group(1))
+        return match.group(0) if any(n in names for n in rule_names) else ""
+
+    return FA_GLYPH_RULE.sub(keep, css)
+
+
+def lighten_pages(app: Sphinx, exception: Exception | None) -> None:
+    """Replace the 1.5 MB icon bundle and trim the theme's icon CSS; keep the search index
+    on the search page only (the theme loads it on every page for a search-as-you-type
+    box that this book switches off)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for page in outdir.rglob("*.html"):
+        if page.name == "search.html" or "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        lighter = SEARCH_SCRIPTS.sub("", text)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
+    names = used_icons(outdir)
+    static = _theme_static()
+    scripts = outdir / "_static" / "scripts"
+    source = (static / "scripts" / "fontawesome.js").read_text(encoding="utf-8")
+    _write(scripts / "fontawesome.js", icon_script(source, names))
+    for suffix in (".LICENSE.txt", ".map"):
+        (scripts / f"fontawesome.js{suffix}").unlink(missing_ok=True)
+    css = (static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    _write(outdir / "_static" / "styles" / "pydata-sphinx-theme.css", trim_icon_css(css, names))
+    (outdir / "_static" / "styles" / "pydata-sphinx-theme.css.map").unlink(missing_ok=True)
+
+
+def _write(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_search_language(SearchEnglishAndLao)
     app.connect("config-inited", drop_vendored_assets)
     app.connect("html-page-context", drop_thebe, priority=900)
+    app.connect("build-finished", lighten_pages)
     app.add_config_value("dgt_glossary_terms", [], "env")
     app.add_transform(LinkGlossaryTerms)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
