@@ -117,6 +117,9 @@ def test_practice_checks_pass_the_model_answers(ex, raw, tmp_path, monkeypatch):
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")  # Series.plot draws on the current axes: start from none
     monkeypatch.setenv("DGT_OUTPUT", str(tmp_path))
     clean = personnel.clean(raw)
     chart = clean["department"].value_counts().plot.barh(title="Staff (SYNTHETIC data)")
