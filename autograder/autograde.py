@@ -31,7 +31,7 @@ from typing import ClassVar
 import nbformat
 from nbformat import NotebookNode
 
-from autograder import statuses
+from autograder import results, statuses
 from autograder.pool import ExecutionPool, Job, Outcome, fingerprint
 from autograder.progress import Progress
 from autograder.sandbox import Limits
@@ -215,7 +215,6 @@ class Autograder:
                 self.workspace.root / "autograded" / trainee / self.assignment, ignore_errors=True
             )
             self.store.clear_grading(self.assignment, trainee)
-        tampered = {s for s in trainees if self._tampered(s)}
         self.pool = ExecutionPool(
             self.config,
             self.workers,
@@ -223,15 +222,9 @@ class Autograder:
             hidden_folders(self.workspace),
             preload_modules(),
             mode,
+            log=self.log,
         )
-        print(
-            t(
-                "grade.autograde_start",
-                count=len(trainees),
-                workers=self.workers,
-                mode=self.pool.mode,
-            )
-        )
+        tampered = {s for s in trainees if self._tampered(s)}
         progress = Progress(len(trainees))
         state = {"current": None}
 
@@ -261,6 +254,15 @@ class Autograder:
         try:
             for trainee in trainees:
                 self.prefetch(trainee)
+            print(
+                t(
+                    "grade.autograde_start",
+                    count=len(trainees),
+                    workers=self.workers,
+                    mode=self.pool.mode,
+                )
+            )
+            progress.started = time.monotonic()
             converter_class = _converter_class()
             converter_class.on_start = staticmethod(on_start)
             converter_class.on_done = staticmethod(on_done)
@@ -315,15 +317,11 @@ class Autograder:
         return False
 
     def _needs_manual(self, trainee: str) -> bool:
-        from nbgrader.api import Gradebook
-
-        with Gradebook(self.db_url) as gradebook:
+        with results.gradebook(self.db_url) as gradebook:
             return bool(gradebook.find_submission(self.assignment, trainee).needs_manual_grade)
 
     def _score_text(self, trainee: str) -> str:
-        from nbgrader.api import Gradebook
-
-        with Gradebook(self.db_url) as gradebook:
+        with results.gradebook(self.db_url) as gradebook:
             submission = gradebook.find_submission(self.assignment, trainee)
             return f"{submission.score:g}/{submission.max_score:g}"
 
@@ -357,7 +355,7 @@ def exclusive(workspace: Workspace):
 
 def autograde(workspace: Workspace, assignment: str, workers: int, force: bool = False) -> Counter:
     """Autograde `assignment` in `workspace` with `workers` kernels at a time."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     exercise_ids = [e.id for e in curriculum().exercises]
     if assignment not in exercise_ids:
@@ -368,7 +366,7 @@ def autograde(workspace: Workspace, assignment: str, workers: int, force: bool =
         raise UserError(t("grade.bad_workers", workers=workers))
     with exclusive(workspace):
         runner = Autograder(workspace, assignment, workers)
-        with Gradebook(runner.db_url) as gradebook:
+        with results.gradebook(runner.db_url) as gradebook:
             try:
                 gradebook.find_assignment(assignment)
             except MissingEntry:

@@ -38,6 +38,8 @@ MAX_FILE = 20 * 1024 * 1024
 MAX_TOTAL = 100 * 1024 * 1024
 MAX_FILES = 200
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
+#: Files nbgrader's own submit puts beside the notebooks (kept, never "extra").
+NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
 @dataclass
@@ -177,7 +179,7 @@ def check(item: Item, expected: list[str]) -> tuple[dict[str, bytes], list[str]]
     if item.broken and not item.files:
         return {}, ["unreadable"]
     notebooks = {n: d for n, d in item.files.items() if n.lower().endswith(".ipynb")}
-    others = [n for n in item.files if n not in notebooks and n != "timestamp.txt"]
+    others = [n for n in item.files if n not in notebooks and n not in NBGRADER_FILES]
     if others:
         codes.append("extra_files")
     chosen: dict[str, bytes] = {}
@@ -298,9 +300,11 @@ def _gather(workspace, assignment: str, source: Path | None, ids: dict[str, str]
 
 
 def _due(workspace, assignment: str) -> datetime | None:
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    with Gradebook(workspace.db_url()) as gradebook:
+    from autograder.results import gradebook as open_gradebook
+
+    with open_gradebook(workspace.db_url()) as gradebook:
         try:
             due = gradebook.find_assignment(assignment).duedate
         except MissingEntry:
@@ -351,7 +355,9 @@ def _take(workspace, store, assignment, trainee, received: list[Item], expected,
         if chosen:
             fingerprint = _fingerprint(chosen) + newest.timestamp.isoformat()
             if record.get("fingerprint") != fingerprint or not target.is_dir():
-                _write(target, chosen, newest.timestamp)
+                secret = newest.files.get("submission_secret.txt")
+                extra = {"submission_secret.txt": secret} if secret is not None else {}
+                _write(target, {**chosen, **extra}, newest.timestamp)
             record["fingerprint"] = fingerprint
         else:
             shutil.rmtree(target, ignore_errors=True)

@@ -73,10 +73,10 @@ def _graded_cells(root: Path, trainee: str, assignment: str) -> dict[str, nbform
 
 def _comments(db_url: str, trainee: str, assignment: str) -> dict[str, str]:
     """The trainer's comments from Formgrader, by cell."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     found: dict[str, str] = {}
-    with Gradebook(db_url) as gradebook:
+    with results.gradebook(db_url) as gradebook:
         try:
             submission = gradebook.find_submission(assignment, trainee)
         except MissingEntry:

@@ -85,11 +85,21 @@ class KernelFactory:
             text=True,
         )
         self._send({"preload": preload, "mode": mode or os.environ.get("DGT_SANDBOX", "auto")})
-        answer = self._receive()
-        if not answer.get("ready"):
-            raise UserError(t("grade.factory_failed", detail=answer))
-        self.mode: str = answer["mode"]
-        self.startup_seconds: float = answer["seconds"]
+        self._mode: str | None = None
+        self.startup_seconds = 0.0
+
+    @property
+    def mode(self) -> str:
+        """The sandbox mode the factory chose (waits for it to be ready the first time)."""
+        if self._mode is None:
+            with self._lock:
+                if self._mode is None:
+                    answer = self._receive()
+                    if not answer.get("ready"):
+                        raise UserError(t("grade.factory_failed", detail=answer))
+                    self.startup_seconds = answer["seconds"]
+                    self._mode = answer["mode"]
+        return self._mode
 
     def _send(self, message: dict) -> None:
         assert self.process.stdin is not None
@@ -106,6 +116,7 @@ class KernelFactory:
 
     def spawn(self, plan: sandbox.Plan, argv: list[str], log: str, exit_file: str) -> int:
         """Fork one fenced kernel; return the pid to signal (its namespace's init, or itself)."""
+        assert self.mode
         with self._lock:
             self._send({"plan": asdict(plan), "argv": argv, "log": log, "exit_file": exit_file})
             answer = self._receive()

@@ -17,6 +17,7 @@ import concurrent.futures
 import copy
 import hashlib
 import json
+import logging
 import sys
 import sysconfig
 import threading
@@ -86,8 +87,10 @@ class ExecutionPool:
         hide: list[str],
         preload: list[str],
         mode: str | None = None,
+        log: logging.Logger | None = None,
     ) -> None:
         self.config = config
+        self.log = log or logging.getLogger("dgt.pool")
         self.workers = max(1, workers)
         self.limits = limits
         self.hide = hide
@@ -140,7 +143,7 @@ class ExecutionPool:
             async with self._running:
                 started = time.monotonic()
                 executor = SandboxExecute(
-                    config=self.config, output_limit=self.limits.output_kb * 1024
+                    config=self.config, output_limit=self.limits.output_kb * 1024, log=self.log
                 )
                 nb = copy.deepcopy(job.nb)
                 resources = dict(job.resources)

@@ -7,6 +7,7 @@ no gradable submission scores 0 with a status that says why.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -49,10 +50,19 @@ class Row:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
 
-def questions(workspace_root: Path, db_url: str, assignment: str) -> list[Question]:
-    """The graded cells of an assignment in notebook order, labelled by their question heading."""
+@contextlib.contextmanager
+def gradebook(db_url: str):
+    """nbgrader's Gradebook, without the warnings its lookups of absent rows raise under SQLAlchemy 2."""
     from nbgrader.api import Gradebook
 
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(db_url) as opened:
+            yield opened
+
+
+def questions(workspace_root: Path, db_url: str, assignment: str) -> list[Question]:
+    """The graded cells of an assignment in notebook order, labelled by their question heading."""
     labels: dict[str, str] = {}
     order: dict[str, int] = {}
     for path in sorted((workspace_root / "release" / assignment).glob("*.ipynb")):
@@ -66,8 +76,8 @@ def questions(workspace_root: Path, db_url: str, assignment: str) -> list[Questi
                     heading = re.sub(r"\s*\([^()]*\)\s*$", "", heading.lstrip("#").strip())
                     labels[grade_id.removesuffix("_question")] = heading
     found = []
-    with Gradebook(db_url) as gradebook:
-        assignment_row = gradebook.find_assignment(assignment)
+    with gradebook(db_url) as book:
+        assignment_row = book.find_assignment(assignment)
         for notebook in assignment_row.notebooks:
             for cell in notebook.grade_cells:
                 base = cell.name.rsplit("_", 1)[0]
@@ -82,33 +92,30 @@ def questions(workspace_root: Path, db_url: str, assignment: str) -> list[Questi
 
 def assignments_in(db_url: str) -> list[str]:
     """The manifest's assignments that the gradebook knows (released at least once), in manifest order."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(db_url) as gradebook:
-        known = {a.name for a in gradebook.assignments}
+    with gradebook(db_url) as book:
+        known = {a.name for a in book.assignments}
     return [e.id for e in curriculum().exercises if e.id in known]
 
 
 def rows(workspace, assignments: list[str] | None = None) -> list[Row]:
     """Every roster trainee's result on every released assignment (plus graded non-roster trainees)."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     db_url = workspace.db_url()
     chosen = assignments or assignments_in(db_url)
     people = {x.trainee_id: x for x in roster.load(workspace.root)}
     store = statuses.StatusStore(workspace.root).load()["assignments"]
     result: list[Row] = []
-    with warnings.catch_warnings(), Gradebook(db_url) as gradebook:
-        warnings.simplefilter("ignore")  # nbgrader's lookups of absent rows warn under SQLAlchemy 2
+    with gradebook(db_url) as book:
         for assignment in chosen:
-            max_score = gradebook.find_assignment(assignment).max_score
+            max_score = book.find_assignment(assignment).max_score
             records = store.get(assignment, {})
-            graded_ids = {s.student.id for s in gradebook.assignment_submissions(assignment)}
+            graded_ids = {s.student.id for s in book.assignment_submissions(assignment)}
             for trainee in sorted(set(people) | graded_ids | set(records)):
                 person = people.get(trainee) or roster.Trainee(trainee, "", "")
                 record = records.get(trainee)
                 try:
-                    submission = gradebook.find_submission(assignment, trainee)
+                    submission = book.find_submission(assignment, trainee)
                 except MissingEntry:
                     submission = None
                 result.append(_row(person, assignment, max_score, record, submission))

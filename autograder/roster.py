@@ -14,6 +14,7 @@ and the trainees are added to nbgrader's gradebook.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import re
@@ -95,6 +96,7 @@ def _fold(text: str) -> str:
     return re.sub(r"[^0-9a-z\u0e80-\u0eff]+", "", text)
 
 
+@functools.cache
 def province_names() -> dict[str, str]:
     """Every accepted spelling (folded) -> the English province name."""
     from course.data import provinces

@@ -1,0 +1,270 @@
+"""The grading pipeline's plain functions: roster checks, intake checks, statuses, leaks, CSV, charts."""
+
+import io
+import zipfile
+from collections import Counter
+from datetime import UTC, datetime
+
+import nbformat
+import pytest
+
+from autograder import collect, export, leaks, progress, report, results, roster, statuses
+from autograder.execute import STOPPED, TIME_LIMIT, problems, stopped_output
+from autograder.feedback import reason
+from autograder.submissions import answered
+from course.errors import UserError
+from course.manifest import curriculum
+
+B1 = curriculum().module("B1-foundations").exercise
+
+
+def source():
+    return nbformat.read(B1.source, as_version=4)
+
+
+# --- roster ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spelling", "expected"),
+    [
+        ("Savannakhet", "Savannakhet"),
+        ("Savannakhet PPA", "Savannakhet"),
+        ("savannakhet province", "Savannakhet"),
+        ("LA-SV", "Savannakhet"),
+        ("Louangphabang", "Luang Prabang"),
+        ("Xaignabouli", "Xayaboury"),
+        ("Champassak", "Champasak"),
+        ("Attapu", "Attapeu"),
+        ("Vientiane Capital", "Vientiane Capital"),
+        ("Vientiane Province PPA", "Vientiane Province"),
+        ("ນະຄອນຫຼວງວຽງຈັນ", "Vientiane Capital"),
+        ("Vientiane", None),
+        ("Bangkok", None),
+    ],
+)
+def test_province_spellings(spelling, expected):
+    """Common romanisations, codes and Lao names map to the English province name; others do not."""
+    assert roster.province(spelling) == expected
+
+
+def test_roster_parse_reports_one_line_per_bad_row():
+    """Good rows are read; every bad row gets one message naming its line and the problem."""
+    text = (
+        "trainee_id,name,ppa,email\n"
+        "t01,Somchai P,Savannakhet,s@example.la\n"
+        "t02,,Sekong,\n"
+        "t03,Noy S,Vientiane,\n"
+        "t01,Again,Sekong,\n"
+        "bad id!,X,Sekong,\n"
+        "t04,Vanh,Bangkok,\n"
+        "t05,Phet,Salavan,not-an-email\n"
+        "t06,Khamla,Saravane,\n"
+    )
+    good, errors = roster.parse(text, "r.csv")
+    assert [x.trainee_id for x in good] == ["t01", "t06"]
+    assert good[1].ppa == "Salavan"
+    assert len(errors) == 6
+    assert errors[0].startswith("r.csv line 3:") and "no name" in errors[0]
+    assert "Vientiane Capital" in errors[1] and "line 4" in errors[1]
+    assert "already on line 2" in errors[2]
+    assert all("\n" not in e for e in errors)
+
+
+def test_roster_accepts_semicolons_and_other_header_names():
+    """A spreadsheet's semicolon CSV with 'ID;Full name;Province;E-mail' headers is read."""
+    good, errors = roster.parse("ID;Full name;Province;E-mail\nx1;Bounmy K;Bokeo;\n")
+    assert not errors and good == [roster.Trainee("x1", "Bounmy K", "Bokeo", "")]
+
+
+def test_roster_without_needed_columns_is_one_user_error():
+    """A header without the ppa column is one clear error."""
+    with pytest.raises(UserError, match="no column for: ppa"):
+        roster.parse("trainee_id,name\nt1,A\n")
+
+
+def test_roster_import_refuses_non_utf8(tmp_path):
+    """A roster saved in a legacy encoding is refused with a hint, and nothing is written."""
+    path = tmp_path / "r.csv"
+    path.write_bytes("trainee_id,name,ppa\nt1,Sékong,Sekong\n".encode("latin-1"))
+    with pytest.raises(UserError, match="UTF-8"):
+        roster.import_file(tmp_path, "sqlite:///unused.db", path)
+    assert not roster.roster_path(tmp_path).exists()
+
+
+# --- intake ---------------------------------------------------------------------------
+
+
+def item(files):
+    return collect.Item("t1", "here", datetime(2026, 1, 1, tzinfo=UTC), dict(files))
+
+
+def test_intake_statuses():
+    """The intake check names wrong names, extra files, unreadable and missing notebooks."""
+    good = nbformat.writes(answered(source())).encode()
+    name = B1.notebook
+    assert collect.check(item({name: good}), [name]) == ({name: good}, [])
+    chosen, codes = collect.check(item({"mine.ipynb": good, "notes.txt": b"x"}), [name])
+    assert list(chosen) == [name] and set(codes) == {"wrong_name", "extra_files"}
+    assert collect.check(item({name: b"{not json"}), [name]) == ({}, ["unreadable"])
+    assert collect.check(
+        item(
+            {
+                name: good.decode()
+                .replace("Question", "Qüestion")
+                .encode("latin-1", errors="replace")
+            }
+        ),
+        [name],
+    )[1] == ["unreadable"]
+    assert collect.check(item({"report.docx": b"PK.."}), [name])[1][0] == "no_notebook"
+
+
+def test_notebook_problem_names_the_reason():
+    """Non-UTF-8 bytes, JSON that is not a notebook and text files are told apart."""
+    assert collect.notebook_problem("é".encode("latin-1")) == "not UTF-8"
+    assert collect.notebook_problem(b'{"a": 1}').startswith("not a notebook")
+    assert collect.notebook_problem(b"hello").startswith("not a notebook")
+
+
+def test_zip_reading_is_bounded_and_never_unpacks(tmp_path):
+    """A zip is read in memory: entries with ../ are only names, a damaged zip is 'unreadable'."""
+    path = tmp_path / "t1.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("../../etc/B1-foundations.ipynb", b"{}")
+        archive.writestr("__MACOSX/._x", b"junk")
+    got = collect.read_zip(path, "t1", "B1-foundations")
+    assert list(got.files) == ["B1-foundations.ipynb"] and not got.broken
+    assert not (tmp_path.parent / "etc").exists()
+    bad = tmp_path / "t2.zip"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    assert collect.read_zip(bad, "t2", "B1-foundations").broken
+
+
+def test_match_trainee_accepts_usb_style_names():
+    """'t01.zip', 'T01 (1).zip' and 't01-B1.zip' all belong to t01; 't011' does not."""
+    ids = {"t01": "t01", "t011x": "t011x"}
+    assert collect.match_trainee("t01", ids) == "t01"
+    assert collect.match_trainee("T01 (1)", ids) == "t01"
+    assert collect.match_trainee("t01-B1", ids) == "t01"
+    assert collect.match_trainee("t011", ids) is None
+
+
+# --- statuses, execution results, feedback reasons ------------------------------------
+
+
+def test_primary_status_is_the_most_serious():
+    """The primary status is the most serious; 'graded' when there is none."""
+    assert statuses.primary(["late", "timeout", "needs_manual"]) == "timeout"
+    assert statuses.primary([]) == "graded"
+    for code in statuses.ORDER:
+        assert statuses.label(code) and statuses.explain(code)
+
+
+def test_problems_read_off_an_executed_notebook():
+    """Timeouts, memory errors, fork limits, blocked access and stopped kernels become statuses."""
+    nb = nbformat.v4.new_notebook()
+    cells = [nbformat.v4.new_code_cell("x") for _ in range(4)]
+    cells[0].outputs = [
+        nbformat.v4.new_output("error", ename="CellTimeoutError", evalue="", traceback=[])
+    ]
+    cells[1].outputs = [
+        nbformat.v4.new_output("error", ename="MemoryError", evalue="", traceback=[])
+    ]
+    cells[2].outputs = [
+        nbformat.v4.new_output(
+            "error",
+            ename="BlockingIOError",
+            evalue="[Errno 11] Resource temporarily unavailable",
+            traceback=[],
+        )
+    ]
+    cells[3].outputs = [stopped_output(STOPPED, "stopped")]
+    nb.cells = cells
+    assert problems(nb, STOPPED, "exit 1") == ["kernel_died", "memory", "process_limit", "timeout"]
+    assert problems(nbformat.v4.new_notebook(), TIME_LIMIT, None) == ["timeout"]
+
+
+def test_feedback_reason_never_shows_test_code():
+    """A practice-check message is shown; a bare hidden assert becomes a plain sentence."""
+    cell = nbformat.v4.new_code_cell("ex.grade(...)")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "error", ename="AssertionError", evalue="", traceback=["assert x == 0.44"]
+        )
+    ]
+    assert "trainer's checks" in reason(cell) and "0.44" not in reason(cell)
+    cell.outputs[0]["evalue"] = "secret expected 0.44038"
+    assert "0.44" not in reason(cell)
+
+
+# --- leaks ----------------------------------------------------------------------------
+
+
+def test_secret_lines_and_redaction():
+    """Hidden-test and solution lines are found in the source and cut from any text."""
+    secrets = leaks.secret_lines(source())
+    assert any("0.44038" in line for line in secrets)
+    assert not leaks.leaks(
+        leaks.notebook_text(answered(source(), {"q1_answer"})),
+        [s for s in secrets if "assert" in s],
+    )
+    text = f"value {secrets[0]} and BEGIN HIDDEN TESTS"
+    assert leaks.leaks(text, secrets)
+    assert not leaks.leaks(leaks.redact(text, secrets, "[hidden]"), secrets)
+
+
+# --- export, report, progress ---------------------------------------------------------
+
+
+def rows():
+    return [
+        results.Row(
+            "t1",
+            "Somchai P",
+            "Savannakhet",
+            "B1-foundations",
+            7.5,
+            10,
+            "graded",
+            ["graded"],
+            True,
+            {"q1_tests": 1.0},
+        ),
+        results.Row(
+            "t2", "Noy S", "Sekong", "B1-foundations", 0, 10, "missing", ["missing"], False
+        ),
+        results.Row(
+            "t3", "Vanh S", "Sekong", "B1-foundations", 0, 10, "not_graded", ["not_graded"], False
+        ),
+    ]
+
+
+def test_grades_csv_and_moodle_csv():
+    """The trainer's CSV has one row per trainee; Moodle's leaves unknown scores empty."""
+    text = export.grades_csv(rows())
+    assert text.splitlines()[0] == "trainee_id,name,ppa,assignment,score,max_score,status,flags"
+    assert text.splitlines()[1] == "t1,Somchai P,Savannakhet,B1-foundations,7.5,10,graded,graded"
+    people = [roster.Trainee("t1", "Somchai P", "Savannakhet", "s@example.la")]
+    moodle = export.moodle_csv(rows(), people).splitlines()
+    assert moodle[0] == "ID number,Email address,First name,Last name,B1-foundations"
+    assert moodle[1] == "t1,s@example.la,Somchai,P,7.5"
+    assert moodle[2].endswith(",") and moodle[3].endswith(",")
+
+
+def test_bar_chart_is_inline_svg_with_words():
+    """Charts are inline SVG with the value written next to each bar and no outside reference."""
+    svg = report.bar_chart("Average", [("Sekong", 55.0, "55%"), ("Bokeo", None, "–")])
+    assert svg.startswith("<svg") and "55%" in svg and "Sekong" in svg
+    assert "http" not in svg and "href" not in svg
+
+
+def test_progress_prints_eta_and_summary():
+    """Each step prints count, trainee, status and ETA; the summary counts statuses."""
+    stream = io.StringIO()
+    bar = progress.Progress(2, stream)
+    bar.step("t1", "graded", "8/10")
+    bar.finish(Counter({"graded": 1, "timeout": 1}))
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("[1/2] t1  graded  8/10  ETA")
+    assert lines[1].startswith("2 trainee(s): 1 time limit, 1 graded.")
