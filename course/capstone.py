@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from course import cells, design, indicators, logframe, maturity, roadmap
+from course import cells, data, design, indicators, logframe, maturity, roadmap
 from course.capstone_sections import (
     CapacityInclusion,
     Roadmap,
@@ -120,8 +120,11 @@ class Plan:
             raise UserError(t("capstone.error.notes", value=type(self.notes).__name__))
         for key in self.notes:
             section_label(str(key))
-        from course import data
-
+        for name in ("title", "prepared_by"):
+            if not isinstance(getattr(self, name), str):
+                raise UserError(
+                    t("capstone.error.text", what=name, value=repr(getattr(self, name)))
+                )
         known = data.synthetic_names()
         self.synthetic = (
             [self.synthetic] if isinstance(self.synthetic, str) else list(self.synthetic)

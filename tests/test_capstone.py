@@ -314,6 +314,8 @@ def test_plan_refuses_wrong_sections_and_unknown_datasets(parts):
         capstone.Plan(PPA, synthetic=["no_such_data"])
     with pytest.raises(UserError, match="as text"):
         capstone.Plan("  ")
+    with pytest.raises(UserError, match="Give title as text"):
+        capstone.Plan(PPA, title=None)
     with pytest.raises(UserError, match=r"capstone\.Plan"):
         capstone.check_plan("my plan")
 
