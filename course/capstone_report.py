@@ -513,8 +513,8 @@ def export(plan: Plan, folder: str | Path | None = None, *, pdf: bool = True) ->
     the course's own package folder is refused. Each file is written to a temporary
     name and renamed, so a failure never leaves half a file.
     """
-    document = plan_html(plan)
     target = _folder(folder)
+    document = plan_html(plan)
     stem = _slug(plan.ppa)
     html_path = target / f"{stem}.html"
     tmp = target / f".{stem}.html.tmp"
