@@ -447,9 +447,11 @@ def test_export_html_atomically_into_the_output_folder(parts, tmp_path, monkeypa
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler's pdftotext")
+@pytest.mark.browser
 def test_export_pdf_holds_every_section(parts, tmp_path):
     """The capstone export makes a PDF (book's chromium route) whose text holds every section heading."""
+    if not shutil.which("pdftotext"):
+        pytest.fail("poppler-utils is not installed: run 'sudo apt-get install poppler-utils'")
     plan = make_plan(parts)
     written = capstone.export(plan, tmp_path)
     assert written["pdf"].read_bytes().startswith(b"%PDF")
