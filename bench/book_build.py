@@ -33,7 +33,9 @@ from course.manifest import curriculum  # noqa: E402
 def timed(action) -> float:
     start = time.monotonic()
     action()
-    return time.monotonic() - start
+    seconds = time.monotonic() - start
+    print(f"BENCH {seconds:.1f} s", file=sys.stderr, flush=True)
+    return seconds
 
 
 def folder_size(folder: Path) -> int:
@@ -60,7 +62,7 @@ def page_weights(html_dir: Path) -> dict[str, int]:
                 context = chromium.new_context()
                 page = context.new_page()
                 fetched: list = []
-                page.on("requestfinished", fetched.append)
+                page.on("requestfinished", lambda request, seen=fetched: seen.append(request))
                 page.goto(f"{server.url}/{name}", wait_until="networkidle")
                 page.wait_for_timeout(300)
                 weights[name] = sum(r.sizes()["responseBodySize"] for r in fetched)
