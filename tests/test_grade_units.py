@@ -268,3 +268,85 @@ def test_progress_prints_eta_and_summary():
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("[1/2] t1  graded  8/10  ETA")
     assert lines[1].startswith("2 trainee(s): 1 time limit, 1 graded.")
+
+
+# --- the command line -----------------------------------------------------------------
+
+GRADE_COMMANDS = [
+    ["grade", "roster"],
+    ["grade", "roster", "import"],
+    ["grade", "release"],
+    ["grade", "collect"],
+    ["grade", "autograde"],
+    ["grade", "feedback"],
+    ["grade", "export"],
+    ["grade", "report"],
+    ["grade", "sandbox"],
+]
+
+
+@pytest.mark.parametrize("words", GRADE_COMMANDS, ids=" ".join)
+def test_grade_commands_have_help(words, capsys):
+    """Every `dgt grade` command has --help."""
+    from course.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main([*words, "--help"])
+    assert stop.value.code == 0 and "usage: dgt grade" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["grade", "autograde", "B9-nothing"], "There is no assignment called B9-nothing"),
+        (["grade", "collect", "B1-foundations", "--from", "/no/such/folder"], "is not a folder"),
+        (["grade", "autograde", "B1-foundations", "--workers", "0"], "--workers must be 1 or more"),
+        (["grade", "release", "B1-foundations", "--due", "next week"], "is not a date"),
+    ],
+)
+def test_grade_user_errors_are_one_line(words, expected, tmp_path, monkeypatch, capsys):
+    """Bad input to a grade command: exit status 2 and one line, no traceback."""
+    from course.cli import main
+
+    monkeypatch.setenv("DGT_WORKSPACE", str(tmp_path / "ws"))
+    assert main(["grade", "init"]) == 0
+    (tmp_path / "ws" / "dgt").mkdir()
+    roster.save(tmp_path / "ws", [roster.Trainee("t1", "A B", "Sekong")])
+    capsys.readouterr()
+    assert main(words) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and expected in err[0] and "Traceback" not in err[0]
+
+
+def test_missing_workspace_is_one_line(tmp_path, capsys):
+    """A grade command on a workspace that was never created says how to create it."""
+    from course.cli import main
+
+    assert main(["grade", "export", "--workspace", str(tmp_path / "none")]) == 2
+    assert "dgt grade init" in capsys.readouterr().err
+
+
+def test_roster_with_bad_rows_prints_each_and_imports_nothing(tmp_path, capsys):
+    """`dgt grade roster import` prints one line per bad row, then exits 2 without a change."""
+    from course.cli import main
+
+    assert main(["grade", "init", "--workspace", str(tmp_path / "ws")]) == 0
+    bad = tmp_path / "r.csv"
+    bad.write_text(
+        "trainee_id,name,ppa\nt1,A B,Sekong\nt2,,Sekong\nt3,C D,Mars\n", encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert main(["grade", "roster", "import", str(bad), "--workspace", str(tmp_path / "ws")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith("r.csv line 3:") and err[1].startswith("r.csv line 4:")
+    assert "Nothing was changed" in err[2] and len(err) == 3
+    assert not roster.roster_path(tmp_path / "ws").exists()
+
+
+def test_trainers_guide_lists_every_status_with_its_code():
+    """The trainer's guide has a row for every status, with the label and code the tools print."""
+    from course.manifest import repo_root
+
+    guide = (repo_root() / "book" / "trainers-guide.md").read_text(encoding="utf-8")
+    for code in statuses.ORDER:
+        assert f"| {statuses.label(code)} | `{code}` |" in guide, code
