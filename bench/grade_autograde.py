@@ -124,7 +124,11 @@ def gradebook_content(workspace: Path) -> dict:
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
                         key = f"{assignment.name}/{submission.student.id}/{notebook.name}/{grade.name}"
-                        content[key] = [grade.auto_score, grade.manual_score, grade.needs_manual_grade]
+                        content[key] = [
+                            grade.auto_score,
+                            grade.manual_score,
+                            grade.needs_manual_grade,
+                        ]
                     for comment in notebook.comments:
                         key = f"{assignment.name}/{submission.student.id}/{notebook.name}/{comment.name}#c"
                         content[key] = [comment.auto_comment, comment.manual_comment]
@@ -160,7 +164,9 @@ def main() -> int:
             for a in assignments
         )
         reference, result = gradebook_content(plain), gradebook_content(ours)
-        different = sorted(k for k in reference.keys() | result.keys() if reference.get(k) != result.get(k))
+        different = sorted(
+            k for k in reference.keys() | result.keys() if reference.get(k) != result.get(k)
+        )
         summary = {
             "trainees": options.trainees,
             "assignments": assignments,
@@ -184,7 +190,9 @@ def main() -> int:
         print()
         print("| grader | wall time | notebooks/s | ratio |")
         print("| --- | --- | --- | --- |")
-        print(f"| `nbgrader autograde` | {plain_seconds:.1f} s | {notebooks / plain_seconds:.2f} | 1.00 |")
+        print(
+            f"| `nbgrader autograde` | {plain_seconds:.1f} s | {notebooks / plain_seconds:.2f} | 1.00 |"
+        )
         print(
             f"| `dgt grade autograde --workers {options.workers}` | {dgt_seconds:.1f} s | "
             f"{notebooks / dgt_seconds:.2f} | {plain_seconds / dgt_seconds:.2f} |"
