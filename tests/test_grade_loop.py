@@ -5,9 +5,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import urllib.request
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +21,7 @@ import pytest
 
 from autograder import leaks
 from autograder.submissions import answered
+from conftest import free_port, wait_for_http
 from course.cli import main
 from course.manifest import curriculum
 
@@ -186,19 +191,60 @@ def test_batch_commands_show_progress_and_a_summary(loop):
     assert "1 unreadable" in usb.strip().splitlines()[-1]
 
 
+def formgrader_marks(ws, home: Path, trainee: str, points: float, comment: str) -> None:
+    """Mark a written answer through the real Formgrader in `dgt lab`, as a trainer clicks it."""
+    port = free_port()
+    env = {**os.environ, "DGT_LAB_HOME": str(home), "DGT_WORKSPACE": str(ws.root)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "course", "lab", "--no-browser", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        token = re.search(r"token=([0-9a-f]+)", process.stdout.readline()).group(1)
+        base = f"http://127.0.0.1:{port}/formgrader/api"
+        wait_for_http(f"{base}/status?token={token}", timeout=120)
+
+        def call(path: str, body: dict | None = None):
+            request = urllib.request.Request(
+                f"{base}{path}",
+                data=None if body is None else json.dumps(body).encode(),
+                method="GET" if body is None else "PUT",
+                headers={"Authorization": f"token {token}"},
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read().decode("utf-8"))
+
+        notebook = Path(B1.notebook).stem
+        submitted = call(f"/submitted_notebooks/{ID}/{notebook}")
+        mine = next(n for n in submitted if n["student"] == trainee)
+        grade = next(
+            g for g in call(f"/grades?submission_id={mine['id']}") if g["name"] == "w1_answer"
+        )
+        call(f"/grade/{grade['id']}", {"manual_score": points, "extra_credit": None})
+        remark = next(
+            c for c in call(f"/comments?submission_id={mine['id']}") if c["name"] == "w1_answer"
+        )
+        call(f"/comment/{remark['id']}", {"manual_comment": comment})
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 @pytest.mark.slow
 def test_manual_scores_from_formgrader_reach_export_report_and_feedback(loop):
-    """A written answer marked in Formgrader (its gradebook update) shows in the CSV, Moodle CSV, report and feedback."""
-    from nbgrader.api import Gradebook
-
-    ws, _, _ = loop
-    with Gradebook(ws.db_url()) as gradebook:  # what Formgrader's grade and comment handlers do
-        grade = gradebook.find_grade("w1_answer", B1.notebook.removesuffix(".ipynb"), ID, "t01")
-        grade.manual_score = 2
-        grade.needs_manual_grade = False
-        comment = gradebook.find_comment("w1_answer", B1.notebook.removesuffix(".ipynb"), ID, "t01")
-        comment.manual_comment = "Clear focus on online services, with two numbers."
-        gradebook.db.commit()
+    """A written answer marked in the lab's real Formgrader shows in the CSV, Moodle CSV, report and feedback."""
+    ws, _, base = loop
+    formgrader_marks(
+        ws, base / "lab-home", "t01", 2, "Clear focus on online services, with two numbers."
+    )
     dgt("grade", "export")
     dgt("grade", "report")
     dgt("grade", "feedback", ID)
