@@ -91,6 +91,36 @@ def handout_zip(folder: Path, assignment: str, target: Path) -> None:
     tmp.replace(target)
 
 
+def _nbgrader(workspace, step: str, assignment: str) -> None:
+    """Run nbgrader's generate_assignment or release_assignment in this process (its Python API)."""
+    import warnings
+
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.apps.api import capture_log
+    from nbgrader.coursedir import CourseDirectory
+
+    from course.errors import UserError
+    from course.messages import t
+
+    config = workspace.config()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id = assignment
+        api = NbGraderAPI(coursedir=coursedir, config=config)
+        if step == "generate_assignment":
+            result = api.generate_assignment(assignment, force=True, create=True)
+        else:
+            app = api.exchange.ReleaseAssignment(
+                coursedir=coursedir, authenticator=api.authenticator, parent=api
+            )
+            app.force = True
+            result = capture_log(app)
+    if not result.get("success"):
+        text = (result.get("error") or result.get("log") or "").strip().splitlines()
+        raise UserError(t("grade.nbgrader_failed", command=step, detail=(text or ["?"])[-1]))
+
+
 def release(workspace, assignment: str, due: str | None = None) -> dict[str, Path]:
     """Generate the trainee version, release it to the exchange, and write the hand-out zip.
 
@@ -111,14 +141,14 @@ def release(workspace, assignment: str, due: str | None = None) -> dict[str, Pat
     duedate = parse_due(due)
     exercise = exercises[assignment]
     secrets = secret_lines(nbformat.read(exercise.source, as_version=4))
-    workspace.nbgrader("generate_assignment", assignment, "--force")
+    _nbgrader(workspace, "generate_assignment", assignment)
     folder = workspace.root / "release" / assignment
     for path in sorted(folder.glob("*.ipynb")):
         check_no_leaks(nbformat.read(path, as_version=4), secrets, path.name)
     if duedate is not None:
         with Gradebook(workspace.db_url()) as gradebook:
             gradebook.update_or_create_assignment(assignment, duedate=duedate)
-    workspace.nbgrader("release_assignment", assignment, "--force")
+    _nbgrader(workspace, "release_assignment", assignment)
     target = workspace.root / "handout" / f"{assignment}.zip"
     handout_zip(folder, assignment, target)
     with zipfile.ZipFile(target) as archive:
