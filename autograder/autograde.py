@@ -51,6 +51,22 @@ def preload_modules() -> list[str]:
     return [*PRELOAD, *(m.checks_module for m in curriculum().modules)]
 
 
+#: Folders the system needs; a home or workspace set to one of them is not covered.
+NEVER_HIDDEN = {
+    "/",
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/bin",
+    "/sbin",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/opt",
+}
+
+
 def hidden_folders(workspace: Workspace) -> list[str]:
     """Folders a trainee's kernel must not see (extra ones in DGT_SANDBOX_HIDE, colon-separated)."""
     folders = [
@@ -62,7 +78,8 @@ def hidden_folders(workspace: Workspace) -> list[str]:
         "/dev/shm",
     ]
     folders += [f for f in os.environ.get("DGT_SANDBOX_HIDE", "").split(":") if f]
-    return [str(Path(f).resolve()) for f in folders]
+    resolved = [str(Path(f).resolve()) for f in folders]
+    return [f for f in dict.fromkeys(resolved) if f not in NEVER_HIDDEN]
 
 
 class _CachedSchemaChecks:

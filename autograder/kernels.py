@@ -65,11 +65,28 @@ def factory_env(home: str) -> dict[str, str]:
     return env
 
 
+def own_processes() -> int:
+    """How many processes and threads this user has now (Linux; 0 elsewhere)."""
+    uid, count = os.getuid(), 0
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else []:
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    count += len(os.listdir(entry / "task"))
+            except OSError:
+                continue
+    return count
+
+
 class KernelFactory:
     """The grader's side of the warm kernel factory (one per grading run)."""
 
     def __init__(self, preload: list[str], mode: str | None = None) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="dgt-grade-"))
+        # Kernels talk over Unix sockets in the scratch folders: keep the paths short.
+        parent = tempfile.gettempdir()
+        self.root = Path(
+            tempfile.mkdtemp(prefix="dgt-grade-", dir=parent if len(parent) < 40 else "/tmp")
+        )
         self.root.chmod(0o711)
         self._lock = threading.Lock()
         self._uids = list(range(BASE_UID, BASE_UID + 256))
@@ -172,13 +189,17 @@ class Scratch:
         scratch = str(self.path)
         protected = [h for h in hide if h not in ("/tmp", "/var/tmp", "/dev/shm")]
         protected.append(str(self.factory.root))
+        limits_now = asdict(limits)
+        if self.factory.mode == sandbox.USERNS:
+            # The process limit counts all of the trainer's own processes: leave room for them.
+            limits_now["processes"] += own_processes()
         return sandbox.Plan(
             mode=self.factory.mode,
             scratch=scratch,
             uid=self.uid,
             hide=[*hide, str(self.factory.root)],
             keep=keep,
-            limits=asdict(limits),
+            limits=limits_now,
             env=kernel_env(scratch),
             protected=protected,
         )

@@ -164,3 +164,22 @@ def test_dgt_grade_sandbox_says_what_is_enforced(capsys):
     assert out.startswith("Sandbox: ") and "Limits per notebook:" in out
     if linux_root():
         assert "Linux namespaces" in out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="user namespaces are Linux only")
+def test_user_namespace_sandbox(tmp_path, monkeypatch):
+    """The mode for trainers who are not root: hidden folders and no network inside a user namespace.
+
+    (On this CI machine it runs as root, asked for explicitly; the kernel keeps the caller's uid.)
+    """
+    monkeypatch.setenv("DGT_WORKSPACE", str(tmp_path / "workspace"))
+    mode, seen = probe(tmp_path, sandbox.USERNS)
+    if mode != sandbox.USERNS:
+        pytest.skip("this system does not allow unprivileged user namespaces")
+    assert seen["uid"] == os.getuid()
+    assert seen["repo"] == [".venv", "course"]
+    assert not seen["source_visible"] and not seen["gradebook_visible"]
+    assert seen["os_open_source"] == -1
+    assert seen["interfaces"] == ["lo"] and seen["os_connect"][0] == -1
+    assert seen["processes"] <= 3
