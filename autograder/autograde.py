@@ -390,7 +390,9 @@ def _logger(workspace: Workspace) -> logging.Logger:
     folder = workspace.root / "dgt" / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     logger = logging.getLogger(f"dgt.autograde.{workspace.root}")
-    logger.handlers.clear()
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
+        old.close()
     handler = logging.FileHandler(folder / "autograde.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)

@@ -16,7 +16,8 @@ fence holds depends on what the operating system allows; `probe()` finds out and
 - **userns** (Linux, not root, unprivileged user namespaces allowed): the same
   namespaces inside a user namespace. The kernel keeps the trainer's user id, so the
   hidden folders are its protection: it can still write where the trainer can outside
-  them.
+  them, and its process limit is counted over all of the trainer's processes (the
+  grader adds the trainer's current count to it).
 - **limits** (anything else): resource limits, a scratch folder and a scrubbed
   environment only; an audit hook refuses sockets and protected paths, which determined
   code can get around.
