@@ -182,6 +182,19 @@ def print_html(
     return document, titles
 
 
+def print_to_pdf(source: Path, target: Path) -> None:
+    """Print the HTML file `source` to `target` with headless chromium (the book's PDF route).
+
+    The print runs in a worker thread, so it also works where an asyncio loop is already
+    running (inside Jupyter, or beside another Playwright session), which Playwright's
+    synchronous API refuses.
+    """
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_print, source, target).result()
+
+
 def _print(source: Path, target: Path) -> None:
     """Print `source` to `target` with headless chromium: A4, page numbers, outline."""
     try:
@@ -264,11 +277,11 @@ def make_pdf(html_dir: Path | None = None, target: Path | None = None) -> Path:
     tmp = target.with_name(target.name + ".tmp")
     document, titles = print_html(html_dir)
     book._write_if_changed(source, document)
-    _print(source, tmp)
+    print_to_pdf(source, tmp)
     numbers = find_page_numbers(tmp, titles)
     if numbers:
         book._write_if_changed(source, print_html(html_dir, numbers)[0])
-        _print(source, tmp)
+        print_to_pdf(source, tmp)
     tmp.replace(target)
     print(t("book.pdf.written", path=target))
     return target

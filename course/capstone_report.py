@@ -11,7 +11,6 @@ blocked), each file written to a temporary name and renamed.
 from __future__ import annotations
 
 import base64
-import concurrent.futures
 import html
 import io
 import math
@@ -491,15 +490,13 @@ def _folder(folder: str | Path | None) -> Path:
 def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
     """Print an HTML file to PDF with the book's route (`course.book_pdf`), atomically.
 
-    The print runs in a worker thread, so it also works inside Jupyter, whose running
-    event loop Playwright's synchronous API refuses.
+    It works inside Jupyter too: the book's route prints in a worker thread.
     """
     from course import book_pdf
 
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
     try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(book_pdf._print, html_path.resolve(), tmp.resolve()).result()
+        book_pdf.print_to_pdf(html_path.resolve(), tmp.resolve())
         tmp.replace(pdf_path)
     finally:
         tmp.unlink(missing_ok=True)
