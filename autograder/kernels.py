@@ -78,6 +78,18 @@ def own_processes() -> int:
     return count
 
 
+def remove_stale(parent: Path) -> None:
+    """Remove scratch roots left by grading runs that were killed (their owner is gone)."""
+    for folder in parent.glob("dgt-grade-*"):
+        try:
+            owner = int((folder / "owner.pid").read_text(encoding="ascii"))
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):
+            continue  # not ours to judge (no pid file, or another user's)
+
+
 class KernelFactory:
     """The grader's side of the warm kernel factory (one per grading run)."""
 
@@ -88,6 +100,8 @@ class KernelFactory:
             tempfile.mkdtemp(prefix="dgt-grade-", dir=parent if len(parent) < 40 else "/tmp")
         )
         self.root.chmod(0o711)
+        (self.root / "owner.pid").write_text(str(os.getpid()), encoding="ascii")
+        remove_stale(self.root.parent)
         self._lock = threading.Lock()
         self._uids = list(range(BASE_UID, BASE_UID + 256))
         home = self.root / "factory"

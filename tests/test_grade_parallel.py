@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -161,6 +162,9 @@ def test_a_run_killed_midway_can_be_run_again(cohort, reference, monkeypatch):
     assert printed.strip().splitlines()[-1].startswith(f"{len(TRAINEES) - 2} trainee(s)")
     assert content(ws.root) == reference
     assert "Nothing to grade" in dgt("grade", "autograde", ID)
+    for folder in Path(tempfile.gettempdir()).glob("dgt-grade-*"):  # the killed run's scratch
+        owner = folder / "owner.pid"
+        assert not owner.is_file() or owner.read_text(encoding="ascii") != str(process.pid)
 
 
 @pytest.mark.slow
