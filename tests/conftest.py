@@ -101,3 +101,15 @@ def browser():
             )
         yield instance
         instance.close()
+
+
+# Tests that share one build, server or browser session run in one pytest-xdist worker.
+_GROUPS = {"test_book": "book", "test_apps": "apps", "test_grade": "grade"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Put each test of a shared-resource file into its xdist group (--dist loadgroup)."""
+    for item in items:
+        for prefix, group in _GROUPS.items():
+            if item.path.name.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))

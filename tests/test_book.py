@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from conftest import LESSONS
 from course import book
 from course.manifest import curriculum
 from course.messages import t
@@ -28,6 +29,22 @@ def test_every_module_has_its_pages(built):
         )
         text = exercise.read_text(encoding="utf-8")
         assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.name)
+def test_lesson_executed_cleanly_in_the_book_build(built, lesson):
+    """Every lesson ran top to bottom without error: the build's jupyter-cache holds its run.
+
+    The strict build executes each lesson (errors fail it); a notebook enters the cache
+    only after a run without error, so a match proves this exact lesson text executed.
+    """
+    from jupyter_cache import get_cache
+
+    staged = book.stage_dir() / "modules" / lesson.parent.name / lesson.name
+    assert staged.read_bytes() == lesson.read_bytes()
+    cache = get_cache(str(book.book_dir() / "_build" / ".jupyter_cache"))
+    assert cache.match_cache_file(str(staged)) is not None
 
 
 @pytest.mark.slow

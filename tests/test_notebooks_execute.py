@@ -1,10 +1,14 @@
-"""Every lesson executes cleanly, and every exercise's solution version runs without error."""
+"""Every exercise's solution version runs without error and passes its own practice checks.
+
+Lessons are executed once, by the strict book build (see tests/test_book.py, which checks
+that every lesson's run is in the build's execution cache).
+"""
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import LESSONS, MODULES, ROOT
+from conftest import MODULES, ROOT
 
 
 def run(notebook: nbformat.NotebookNode, cwd) -> nbformat.NotebookNode:
@@ -13,13 +17,6 @@ def run(notebook: nbformat.NotebookNode, cwd) -> nbformat.NotebookNode:
     )
     client.execute()
     return notebook
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
-def test_lesson_executes(path):
-    """The lesson runs top to bottom with no error."""
-    run(nbformat.read(path, as_version=4), path.parent)
 
 
 @pytest.mark.slow
