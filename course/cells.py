@@ -19,9 +19,14 @@ from course.errors import UserError
 from course.messages import t
 
 
+def at(row: int, column: str, problem: str) -> str:
+    """The one wording for a problem in one cell: "Row <row>, column '<column>': <problem>"."""
+    return t("cells.error.at", row=row, column=column, problem=problem)
+
+
 def cell_error(row: int, column: str, key: str, **values: Any) -> UserError:
-    """Return a UserError for one cell: "Row <row>, column '<column>': <message key>"."""
-    return UserError(t("cells.error.at", row=row, column=column, problem=t(key, **values)))
+    """Return a UserError for one cell, its problem given by a message key."""
+    return UserError(at(row, column, t(key, **values)))
 
 
 def is_blank(value: Any) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from course import stats
+from course import cells, stats
 from course.errors import UserError
 from course.messages import t
 
@@ -29,7 +29,7 @@ SURVEY_FLAGS = ("has_phone", "has_smartphone", "uses_internet", "disability")
 
 
 def _at(row: int, column: str, problem: str) -> UserError:
-    return UserError(t("design.error.at", row=row, column=column, problem=problem))
+    return UserError(cells.at(row, column, problem))
 
 
 def _require(table: Any, columns: Iterable[str], name: str) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from course import stats, survey
+from course import cells, stats, survey
 from course.errors import UserError
 from course.messages import t
 
@@ -157,7 +157,7 @@ def channels_label() -> str:
 
 def _cell(row: int, column: str, key: str, **values: Any) -> UserError:
     problem = t(f"inclusion.error.{key}", **values)
-    return UserError(t("inclusion.error.cell", row=row, column=column, problem=problem))
+    return UserError(cells.at(row, column, problem))
 
 
 def validate_channels(channels: pd.DataFrame) -> pd.DataFrame:

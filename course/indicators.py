@@ -29,6 +29,7 @@ from typing import IO, Any
 
 import pandas as pd
 
+from course import cells
 from course.errors import UserError
 from course.messages import t
 
@@ -198,7 +199,7 @@ def status_label(code: str) -> str:
 
 
 def _cell_error(row: int, column: str, problem: str) -> UserError:
-    return UserError(t("indicators.error.cell", row=row, column=column, problem=problem))
+    return UserError(cells.at(row, column, problem))
 
 
 def _as_year(value: Any, what: str) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from course import cells
 from course.errors import UserError
 from course.messages import t
 
@@ -96,7 +97,7 @@ def logframe_problems(logframe: pd.DataFrame) -> list[str]:
 
     def cell(row: int, column: str, key: str, **values: Any) -> None:
         problem = t(f"logframe.problem.{key}", **values)
-        found.append((row, t("logframe.problem.cell", row=row, column=column, problem=problem)))
+        found.append((row, cells.at(row, column, problem)))
 
     level_of: dict[str, str] = {}
     first_row: dict[str, int] = {}

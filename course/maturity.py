@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from course import cells
 from course.errors import UserError
 from course.messages import t
 
@@ -57,7 +58,7 @@ def level_label(level: int) -> str:
 
 
 def _at(row: int, column: str, problem: str) -> UserError:
-    return UserError(t("maturity.error.at", row=row, column=column, problem=problem))
+    return UserError(cells.at(row, column, problem))
 
 
 def _check_dimension(dimension: str) -> None:

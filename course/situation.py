@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from course import benchmark
+from course import benchmark, cells
 from course.errors import UserError
 from course.messages import t
 
@@ -47,7 +47,7 @@ EXAMPLES_DIR = Path(__file__).parent / "data" / "files" / "situation"
 
 
 def _at(row: int, column: str, problem: str) -> UserError:
-    return UserError(t("situation.error.at", row=row, column=column, problem=problem))
+    return UserError(cells.at(row, column, problem))
 
 
 def _require(table: Any, columns: Iterable[str], name: str) -> pd.DataFrame:
