@@ -46,10 +46,9 @@ c.LockCells.lock_readonly_cells = True
 c.LockCells.lock_grade_cells = True
 c.LockCells.lock_solution_cells = False
 
-# Executing a submission: a per-cell limit, and go on after an error so that every
-# grade cell gets a score.
+# Executing a submission: a per-cell limit. nbgrader's Execute always goes on after an
+# error, so every grade cell gets a score.
 c.Execute.timeout = int(os.environ.get("DGT_CELL_TIMEOUT", "30"))
-c.Execute.allow_errors = True
 c.Execute.interrupt_on_timeout = True
 c.Execute.iopub_timeout = 10
 c.Execute.raise_on_iopub_timeout = False
