@@ -12,12 +12,22 @@ SUBCOMMANDS = [
     ["lab"],
     ["book"],
     ["book", "build"],
+    ["book", "pdf"],
+    ["bundle"],
     ["apps"],
     ["data", "generate"],
     ["notebooks", "clean"],
     ["grade"],
     ["grade", "init"],
     ["grade", "assignments"],
+    ["grade", "roster", "import"],
+    ["grade", "release"],
+    ["grade", "collect"],
+    ["grade", "autograde"],
+    ["grade", "feedback"],
+    ["grade", "export"],
+    ["grade", "report"],
+    ["grade", "sandbox"],
 ]
 
 
