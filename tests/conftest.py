@@ -107,6 +107,7 @@ def browser():
 _GROUPS = {"test_book": "book", "test_apps": "apps", "test_grade": "grade"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups from the markers
 def pytest_collection_modifyitems(config, items):
     """Put each test of a shared-resource file into its xdist group (--dist loadgroup)."""
     for item in items:
