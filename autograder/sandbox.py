@@ -287,7 +287,10 @@ def install_audit_hook(plan: Plan) -> None:
     """
     protected = tuple(p.rstrip("/") + "/" for p in plan.protected)
     allowed = tuple(p.rstrip("/") + "/" for p in [plan.scratch, *plan.keep])
-    writable = (plan.scratch.rstrip("/") + "/", "/dev/null", "/tmp/", "/dev/shm/")
+    scratch = plan.scratch.rstrip("/") + "/"
+    shared_scratch = ("/dev/null", "/tmp/", "/dev/shm/")
+    # A repository or workspace that lives under /tmp stays read-only all the same.
+    read_only = tuple(p.rstrip("/") + "/" for p in [*plan.protected, *plan.keep])
     inet = {2, 10}  # AF_INET, AF_INET6
 
     def refuse(what: str) -> None:
@@ -311,7 +314,11 @@ def install_audit_hook(plan: Plan) -> None:
                 writing = any(c in mode for c in "wax+")
             else:
                 writing = isinstance(flags, int) and bool(flags & write_flags)
-            if writing and not probe.startswith(writable):
+            if (
+                writing
+                and not probe.startswith(scratch)
+                and (not probe.startswith(shared_scratch) or probe.startswith(read_only))
+            ):
                 refuse(full)
         elif (event == "socket.__new__" and len(args) > 1 and args[1] in inet) or (
             event in ("socket.connect", "socket.bind") and isinstance(args[1], tuple)
