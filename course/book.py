@@ -5,7 +5,10 @@ book/ (the data-sources page gets its tables of provinces and synthetic datasets
 in), one chapter page per module, the lessons, and the trainee version of each exercise.
 It writes _toc.yml from the manifest and runs Jupyter Book into book/_build/html.
 Staged files keep their time stamps while their content is unchanged, and executed
-outputs are cached (jupyter-cache), so an unchanged rebuild is quick.
+outputs are cached (jupyter-cache), so an unchanged rebuild is quick. Sphinx writes
+only the pages that changed, so the sidebar of the others would keep an old table of
+contents: when the contents or a page title change, every page is read and written
+again (`needs_every_page()`, Jupyter Book's --all; execution stays cached).
 
 The book makes no request outside itself: MathJax and the widget manager are vendored
 in book/_static/vendor, the Lao font is embedded (`make_lao_font()` regenerates it), and
@@ -15,6 +18,8 @@ the local Sphinx extension book/_ext/dgt_book.py makes search work for Lao words
 from __future__ import annotations
 
 import filecmp
+import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -203,9 +208,48 @@ def stage(course: Curriculum | None = None) -> Path:
     return stage
 
 
+def _page_title(path: Path) -> str:
+    """The first level-one heading of a staged page ("" if it has none or cannot be read)."""
+    try:
+        if path.suffix == ".ipynb":
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+            lines = [
+                line
+                for cell in cells
+                if cell.get("cell_type") == "markdown"
+                for line in "".join(cell.get("source", "")).splitlines()
+            ]
+        else:
+            lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return next((line.strip() for line in lines if line.startswith("# ")), "")
+
+
+def navigation_key(stage: Path) -> str:
+    """A fingerprint of what every page's sidebar shows: the contents and the page titles."""
+    digest = hashlib.sha256((stage / "_toc.yml").read_bytes())
+    for path in sorted(stage.rglob("*")):
+        if path.suffix in (".md", ".ipynb") and "_build" not in path.parts:
+            relative = path.relative_to(stage).as_posix()
+            digest.update(f"\0{relative}\0{_page_title(path)}".encode())
+    return digest.hexdigest()
+
+
+def _navigation_mark(builder: str) -> Path:
+    return book_dir() / "_build" / f".{builder}-navigation"
+
+
+def needs_every_page(stage: Path, builder: str = "html") -> bool:
+    """True when the last build of `builder` showed other contents or titles (or none ran)."""
+    mark = _navigation_mark(builder)
+    return not mark.is_file() or mark.read_text(encoding="ascii") != navigation_key(stage)
+
+
 def build(strict: bool = True, quiet: bool = False, builder: str = "html") -> Path:
     """Build the HTML book; return the folder holding index.html."""
-    stage()
+    staged = stage()
+    every_page = needs_every_page(staged, builder)
     command = [
         str(Path(sys.executable).parent / "jupyter-book"),
         "build",
@@ -219,9 +263,13 @@ def build(strict: bool = True, quiet: bool = False, builder: str = "html") -> Pa
         command += ["--warningiserror", "--keep-going"]
     if quiet:
         command.append("--quiet")
+    if every_page:
+        command.append("--all")
+    _navigation_mark(builder).unlink(missing_ok=True)
     result = subprocess.run(command, cwd=book_dir(), check=False)
     if result.returncode != 0:
         raise UserError(t("book.build_failed", code=result.returncode))
+    _write_if_changed(_navigation_mark(builder), navigation_key(staged))
     print(t("book.built", path=output_dir() / "index.html"))
     return output_dir()
 

@@ -1,5 +1,6 @@
 """The offline book builds from the manifest, and its pages load nothing from the internet."""
 
+import posixpath
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from course import book
 from course.manifest import curriculum
 from course.messages import t
 
+HREF = re.compile(r'href="([^"#:]+\.html)(?:#[^"]*)?"')
 EXTERNAL = re.compile(r"""<(?:script|link)\b[^>]*(?:src|href)=["'](?:https?:)?//""", re.IGNORECASE)
 
 
@@ -179,3 +181,40 @@ def test_lao_font_subset_regenerates_the_committed_files(tmp_path):
         pytest.fail("fonts-noto-core is not installed: run 'sudo apt-get install fonts-noto-core'")
     for path in book.make_lao_font(target_dir=tmp_path):
         assert path.read_bytes() == (fonts / path.name).read_bytes(), path.name
+
+
+@pytest.mark.slow
+def test_every_page_shows_the_whole_table_of_contents(built):
+    """No page keeps an old sidebar: each links every chapter and the trainer's guide
+    (index.html only redirects to intro.html)."""
+    targets = [f"chapters/{m.id}.html" for m in curriculum().modules] + ["trainers-guide.html"]
+    for page in built.rglob("*.html"):
+        if "_static" in page.parts or page.name in ("index.html", "search.html", "genindex.html"):
+            continue
+        here = page.relative_to(built).as_posix()
+        links = {
+            posixpath.normpath(posixpath.join(posixpath.dirname(here), href))
+            for href in HREF.findall(page.read_text(encoding="utf-8"))
+        }
+        missing = [target for target in targets if target not in links and target != here]
+        assert not missing, (page.relative_to(built), missing)
+
+
+def test_a_new_title_or_contents_means_every_page_is_written(tmp_path):
+    """The navigation fingerprint follows the contents and the titles, not the page bodies."""
+    import nbformat
+
+    (tmp_path / "_toc.yml").write_text("root: intro\n", encoding="utf-8")
+    (tmp_path / "intro.md").write_text("# Welcome\n\nSome text.\n", encoding="utf-8")
+    lesson = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Lesson one")])
+    nbformat.write(lesson, tmp_path / "lesson.ipynb")
+    key = book.navigation_key(tmp_path)
+
+    (tmp_path / "intro.md").write_text("# Welcome\n\nOther text.\n", encoding="utf-8")
+    assert book.navigation_key(tmp_path) == key
+    lesson.cells[0].source = "# Lesson 1"
+    nbformat.write(lesson, tmp_path / "lesson.ipynb")
+    retitled = book.navigation_key(tmp_path)
+    assert retitled != key
+    (tmp_path / "_toc.yml").write_text("root: intro\nchapters: []\n", encoding="utf-8")
+    assert book.navigation_key(tmp_path) not in (key, retitled)
