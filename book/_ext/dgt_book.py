@@ -5,7 +5,9 @@
   neighbouring clusters; the browser splits a Lao query the same way and finds pages
   that hold all its pairs. English words are indexed as usual (stemmed).
 - Assets: vendored scripts load only on the pages that need them, and the live-code
-  (thebe) scripts, which would reach a CDN, are left out.
+  (thebe) scripts, which would reach a CDN, are left out. After the build, the theme's
+  icon bundle becomes a small inline-SVG script, stylesheet rules no page can use are
+  dropped and the icon fonts are cut to the glyphs left (course.book_trim).
 - Glossary: the first time a page uses a term from glossary.md, the term links there
   (`dgt book build` puts the glossary's terms in the config value dgt_glossary_terms,
   so a changed glossary re-reads every page).
@@ -24,6 +26,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.search.en import SearchEnglish
 from sphinx.transforms import SphinxTransform
+
+from course import book_trim
 
 LAO_RUN = re.compile(r"[\u0E80-\u0EFF]+")
 LAO_CLUSTER = re.compile(r"[\u0E80-\u0EFF][\u0EB1\u0EB4-\u0EBC\u0EC8-\u0ECE]*")
@@ -205,7 +209,6 @@ def drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doc
 
 FA_CLASS = re.compile(r"\bfa-([a-z0-9]+(?:-[a-z0-9]+)*)")
 FA_ICON = re.compile(r'"([a-z0-9-]+)":\[(\d+),(\d+),\[([^\]]*)\],"[0-9a-f]+","([^"]+)"\]')
-FA_GLYPH_RULE = re.compile(r"((?:\.fa-[a-z0-9-]+:{1,2}before,?)+)\{content:\"[^\"]*\"\}")
 SEARCH_SCRIPTS = re.compile(
     r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)">'
     r"</script>"
@@ -279,20 +282,11 @@ def icon_script(source: str, names: set[str]) -> str:
     return ICON_SCRIPT % {"icons": json.dumps(icons, sort_keys=True), "css": json.dumps(css)}
 
 
-def trim_icon_css(css: str, names: set[str]) -> str:
-    """Drop the theme's Font Awesome glyph rules for icons no page uses."""
-
-    def keep(match: re.Match[str]) -> str:
-        rule_names = FA_CLASS.findall(match.group(1))
-        return match.group(0) if any(n in names for n in rule_names) else ""
-
-    return FA_GLYPH_RULE.sub(keep, css)
-
-
 def lighten_pages(app: Sphinx, exception: Exception | None) -> None:
-    """Replace the 1.5 MB icon bundle and trim the theme's icon CSS; keep the search index
-    on the search page only (the theme loads it on every page for a search-as-you-type
-    box that this book switches off)."""
+    """Replace the 1.5 MB icon bundle; keep the search index on the search page only (the
+    theme loads it on every page for a search-as-you-type box that this book switches
+    off); then drop the stylesheet rules no page uses and cut the icon fonts to the
+    glyphs left (course.book_trim)."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
@@ -310,9 +304,9 @@ def lighten_pages(app: Sphinx, exception: Exception | None) -> None:
     _write(scripts / "fontawesome.js", icon_script(source, names))
     for suffix in (".LICENSE.txt", ".map"):
         (scripts / f"fontawesome.js{suffix}").unlink(missing_ok=True)
-    css = (static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
-    _write(outdir / "_static" / "styles" / "pydata-sphinx-theme.css", trim_icon_css(css, names))
     (outdir / "_static" / "styles" / "pydata-sphinx-theme.css.map").unlink(missing_ok=True)
+    font_sources = static / "vendor" / "fontawesome" / "webfonts"
+    book_trim.trim_book(outdir, font_sources, outdir.parent / f".{outdir.name}-trim")
 
 
 def _write(path: Path, text: str) -> None:
@@ -324,7 +318,8 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_search_language(SearchEnglishAndLao)
     app.connect("config-inited", drop_vendored_assets)
     app.connect("html-page-context", drop_thebe, priority=900)
-    app.connect("build-finished", lighten_pages)
+    # after MyST-NB and the theme have copied their stylesheets at build-finished
+    app.connect("build-finished", lighten_pages, priority=900)
     app.add_config_value("dgt_glossary_terms", [], "env")
     app.add_transform(LinkGlossaryTerms)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
