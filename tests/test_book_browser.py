@@ -173,3 +173,77 @@ def test_a_page_with_widgets_uses_the_vendored_manager(built, browser, tmp_path)
     finally:
         page.context.close()
     assert not report.blocked and not report.console_errors and not report.page_errors
+
+
+# Every element's computed style, and its ::before and ::after, in document order, once
+# fonts and transitions have settled.
+STYLES = """
+async () => {
+  await document.fonts.ready;
+  await Promise.all(document.getAnimations().map((animation) => animation.finished));
+  const props = ["display", "position", "width", "height", "margin", "padding", "color",
+    "background-color", "font-size", "font-family", "font-weight", "overflow-y", "visibility",
+    "max-height", "border", "opacity", "transform"];
+  return [...document.querySelectorAll("body *")].map((element) => {
+    const own = getComputedStyle(element);
+    const pseudo = ["::before", "::after"].map((which) => {
+      const style = getComputedStyle(element, which);
+      return [style.content, style.display, style.fontFamily].join(" ");
+    });
+    return [element.tagName, element.getAttribute("class"),
+      ...props.map((name) => own.getPropertyValue(name)), ...pseudo].join("|");
+  });
+}
+"""
+
+# One page of each kind: front and back matter, chapters, lessons with tables, charts,
+# math and widgets, exercises, and the search and index pages.
+STYLE_PAGES = [
+    "intro.html",
+    "chapters/B1-foundations.html",
+    "modules/A1-working-with-data/A1-2-cleaning-and-charts.html",
+    "modules/B2-situation-analysis/B2-1-maturity-self-assessment.html",
+    "modules/B7-monitoring-evaluation/B7-4-indicator-report.html",
+    "modules/B8-capstone/B8-1-sekong-plan.html",
+    "exercises/B4-strategy-roadmap/B4-strategy-roadmap.html",
+    "glossary.html",
+    "trainers-guide.html",
+    "data-sources.html",
+    "search.html",
+    "genindex.html",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_trimmed_stylesheets_style_every_element_as_the_originals(built, browser, tmp_path):
+    """Dropping unused rules (course.book_trim) changes no computed style: each page is compared
+    with a copy of the book that has the untrimmed stylesheets back."""
+    cache = built.parent / f".{built.name}-trim" / "css"
+    untrimmed = tmp_path / "html"
+    shutil.copytree(built, untrimmed)
+    originals = list(cache.rglob("*.css"))
+    assert len(originals) >= 5, "the build trimmed no stylesheet"
+    for original in originals:
+        shutil.copy(original, untrimmed / "_static" / original.relative_to(cache))
+    differences = []
+    for width in (1280, 420):
+        for name in STYLE_PAGES:
+            assert (built / name).is_file(), name
+            styles = []
+            for root in (built, untrimmed):
+                page, _ = open_page(browser, (root / name).as_uri())
+                try:
+                    page.set_viewport_size({"width": width, "height": 900})
+                    page.wait_for_timeout(300)
+                    styles.append(page.evaluate(STYLES))
+                finally:
+                    page.context.close()
+            changed = [(a, b) for a, b in zip(*styles, strict=True) if a != b]
+            if changed:
+                ours, theirs = (side.split("|") for side in changed[0])
+                first = [(x, y) for x, y in zip(ours, theirs, strict=True) if x != y]
+                differences.append(
+                    f"{width}px {name}: {len(changed)} element(s), e.g. {ours[:2]} {first}"
+                )
+    assert not differences, "\n".join(differences)
