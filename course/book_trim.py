@@ -33,6 +33,7 @@ TRIMMED_MARK = "/* trimmed for the offline book by course/book_trim.py */\n"
 CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
 ID_ATTR = re.compile(r'\bid="([^"]*)"')
 INLINE_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S)
+SCRIPT_SRC = re.compile(r"""<script\b[^>]*\bsrc=["']([^"':]+)["']""")
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 SELECTOR_NAME = re.compile(r"[.#]((?:\\.|[\w-])+)")
 UNJUDGED_PSEUDO = re.compile(r":(?:not|is|where|has|-webkit-any|-moz-any)\(")
@@ -40,9 +41,25 @@ ATTRIBUTE = re.compile(r"\[[^\]]*\]")
 BLOCK_AT_RULES = {"media", "supports", "layer", "container"}
 
 
+def _vendored_package(script: Path, static: Path) -> str | None:
+    """The folder under _static/vendor/ that holds `script` (None outside vendor/)."""
+    try:
+        parts = script.relative_to(static / "vendor").parts
+    except ValueError:
+        return None
+    return parts[0] if len(parts) > 1 else None
+
+
 def page_words(outdir: Path) -> set[str]:
-    """Every class and id in the built pages, and every word in their scripts."""
+    """Every class and id in the built pages, and every word in the scripts they can run.
+
+    The theme's and Sphinx's scripts always count. A vendored package (MathJax, the widget
+    manager: a few MB of words) counts only when some page loads a script from it; it may
+    load the rest of its folder itself.
+    """
+    static = outdir / "_static"
     words: set[str] = set()
+    loaded: set[str] = set()
     for page in outdir.rglob("*.html"):
         if "_sources" in page.parts:
             continue
@@ -52,8 +69,15 @@ def page_words(outdir: Path) -> set[str]:
         words.update(match.group(1) for match in ID_ATTR.finditer(text))
         for match in INLINE_SCRIPT.finditer(text):
             words.update(WORD.findall(match.group(1)))
+        for source in SCRIPT_SRC.findall(text):
+            script = (page.parent / source.split("?")[0]).resolve()
+            package = _vendored_package(script, static.resolve())
+            if package:
+                loaded.add(package)
     for script in outdir.rglob("*.js"):
-        words.update(WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
+        package = _vendored_package(script, static)
+        if package is None or package in loaded:
+            words.update(WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
     return words
 
 

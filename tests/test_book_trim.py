@@ -63,6 +63,22 @@ def test_page_words_come_from_classes_ids_and_scripts(tmp_path):
     assert "carousel" not in words
 
 
+def test_a_vendored_package_counts_only_when_a_page_loads_it(tmp_path):
+    """MathJax or the widget manager hold thousands of words; they count only where used."""
+    for package in ("mathjax", "widgets"):
+        folder = tmp_path / "_static" / "vendor" / package
+        folder.mkdir(parents=True)
+        (folder / "main.js").write_text(f'add("{package}-entry")', encoding="utf-8")
+        (folder / "part.js").write_text(f'add("{package}-part")', encoding="utf-8")
+    (tmp_path / "lesson").mkdir()
+    (tmp_path / "lesson" / "page.html").write_text(
+        '<script src="../_static/vendor/mathjax/main.js?v=1"></script>', encoding="utf-8"
+    )
+    words = book_trim.page_words(tmp_path)
+    assert {"mathjax-entry", "mathjax-part"} <= words
+    assert not {"widgets-entry", "widgets-part"} & words
+
+
 def test_glyphs_are_the_characters_of_short_strings():
     css = (
         '.fa-bars:before{content:"\\f0c9"}:root{--pst-icon-info:"\uf05a";--x:"\\2b"}'
