@@ -7,7 +7,9 @@ Run: .venv/bin/python bench/book_build.py [--skip-full] [--skip-bundle]
 - one page touched: one staged lesson's time stamp made newer, then rebuilt;
 - sizes: the HTML folder, the PDF and the bundle zip;
 - page weight: every page opened in Debian's chromium over http://127.0.0.1 with a cold
-  cache (a fresh browser context per page); the bytes of every response body it fetched.
+  cache (a fresh browser context per page); the bytes of every response body it fetched;
+  then the same for a copy with the theme's untrimmed stylesheets and icon fonts (the
+  ratio is what course.book_trim saves).
 Prints a Markdown table for docs/benchmarks.md.
 """
 
@@ -20,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -73,6 +76,22 @@ def page_weights(html_dir: Path) -> dict[str, int]:
     return weights
 
 
+def untrimmed_copy(html_dir: Path, target: Path) -> Path:
+    """A copy of the book with the stylesheets and icon fonts as the theme ships them."""
+    shutil.copytree(html_dir, target)
+    cache = html_dir.parent / f".{html_dir.name}-trim" / "css"
+    for original in cache.rglob("*.css"):
+        shutil.copy(original, target / "_static" / original.relative_to(cache))
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    fonts = theme / "static" / "vendor" / "fontawesome" / "webfonts"
+    shutil.copytree(
+        fonts, target / "_static" / "vendor" / "fontawesome" / "webfonts", dirs_exist_ok=True
+    )
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-full", action="store_true", help="keep book/_build")
@@ -80,8 +99,9 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, object] = {"modules": len(curriculum().modules)}
     if not args.skip_full:
-        for item in ("html", "jupyter_execute", ".jupyter_cache", ".doctrees"):
+        for item in ("html", "jupyter_execute", ".jupyter_cache", ".doctrees", ".html-trim"):
             shutil.rmtree(book.book_dir() / "_build" / item, ignore_errors=True)
+        (book.book_dir() / "_build" / ".html-navigation").unlink(missing_ok=True)
         shutil.rmtree(book.stage_dir(), ignore_errors=True)
         results["full_build_s"] = timed(lambda: book.build(quiet=True))
     else:
@@ -114,6 +134,14 @@ def main() -> None:
     heaviest = max(weights, key=weights.get)
     results["largest_page"] = heaviest
     results["largest_page_bytes"] = weights[heaviest]
+    # The same pages with the theme's untrimmed stylesheets and icon fonts put back.
+    with tempfile.TemporaryDirectory() as scratch:
+        untrimmed = untrimmed_copy(html_dir, Path(scratch) / "html")
+        before = page_weights(untrimmed)
+    results["untrimmed_median_page_bytes"] = statistics.median(before.values())
+    results["trimmed_to_untrimmed_median"] = round(
+        results["median_page_bytes"] / results["untrimmed_median_page_bytes"], 3
+    )
     print(json.dumps(results, indent=2))
     print("\n| measure | value |\n| --- | --- |")
     for key, value in results.items():
