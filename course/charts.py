@@ -41,6 +41,20 @@ def trend(countries: list[str], measure: str = "egdi", table: pd.DataFrame | Non
     return ax
 
 
+def synthetic_note(ax, name: str) -> None:
+    """Say under the chart's axes that its data set `name` is synthetic."""
+    ax.annotate(
+        data.synthetic_label(name),
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -40),
+        textcoords="offset points",
+        va="top",
+        fontsize=7,
+        color="#b35806",
+    )
+
+
 def _source(ax, text: str) -> None:
     """Write the source line under the chart, with room kept for it."""
     figure = ax.figure

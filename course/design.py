@@ -230,7 +230,7 @@ def journey_chart(journey_table: pd.DataFrame, service: str, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    from course import data
+    from course import charts
 
     _require(journey_table, ("step", "minutes", "problem_share"), "journey")
     if ax is None:
@@ -252,16 +252,7 @@ def journey_chart(journey_table: pd.DataFrame, service: str, ax=None):
     ax.set_xlabel(t("design.chart.minutes"))
     ax.set_xlim(0, max(journey_table["minutes"].max() * 1.6, 10))
     ax.set_title(t("design.chart.journey_title", service=service))
-    ax.annotate(
-        data.synthetic_label("odsc_transactions"),
-        xy=(0, 0),
-        xycoords="axes fraction",
-        xytext=(0, -40),
-        textcoords="offset points",
-        va="top",
-        fontsize=7,
-        color="#b35806",
-    )
+    charts.synthetic_note(ax, "odsc_transactions")
     return ax
 
 

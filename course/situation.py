@@ -202,7 +202,7 @@ def per_staff_chart(table: pd.DataFrame, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    from course import data
+    from course import charts
 
     _require(table, ("province", "per_staff"), "equipment table")
     if ax is None:
@@ -213,16 +213,7 @@ def per_staff_chart(table: pd.DataFrame, ax=None):
         ax.text(value + 0.005, y, f"{value:.2f}", va="center", fontsize=7)
     ax.set_xlabel(t("situation.chart.per_staff"))
     ax.set_title(t("situation.chart.per_staff_title"))
-    ax.annotate(
-        data.synthetic_label("ppa_ict_inventory"),
-        xy=(0, 0),
-        xycoords="axes fraction",
-        xytext=(0, -40),
-        textcoords="offset points",
-        va="top",
-        fontsize=7,
-        color="#b35806",
-    )
+    charts.synthetic_note(ax, "ppa_ict_inventory")
     return ax
 
 
