@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dgt-installed
 PYTEST_ARGS ?=
 
-.PHONY: lab test quick lint format book pdf apps bundle data browser clean help
+.PHONY: lab test quick lint format book pdf apps frontend bundle data browser clean help
 
 help:
 	@echo "make lab    set up .venv and start JupyterLab on the curriculum"
@@ -16,6 +16,7 @@ help:
 	@echo "make quick  the fast tests only (no notebooks, servers or browser)"
 	@echo "make book   build the offline HTML book under book/_build/html"
 	@echo "make apps   serve the apps on http://127.0.0.1:8866"
+	@echo "make frontend  rebuild the apps' page script (needs Node.js and the npm registry; not needed to run or test)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
@@ -62,6 +63,11 @@ pdf: $(STAMP) browser
 
 apps: $(STAMP)
 	@$(BIN)/dgt apps
+
+# The apps' page script is committed built; rebuild it after changing course/voila/frontend.
+frontend:
+	@command -v npm >/dev/null 2>&1 || { echo "make: rebuilding the apps' page script needs Node.js and npm"; exit 1; }
+	@cd course/voila/frontend && npm ci --no-audit --no-fund && npm run build
 
 bundle: $(STAMP) browser
 	@$(BIN)/dgt bundle

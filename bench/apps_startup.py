@@ -6,8 +6,10 @@ For each app notebook, two servers run one after the other on 127.0.0.1 in the s
 - plain `voila <notebook>` with Voila's default settings.
 
 A real Debian chromium opens the app page and the clock runs from `page.goto` until the
-app's widgets are on screen (the app's main output selector is visible: the widget
-manager has fetched the widget state from the kernel, so the page reacts to input).
+app is live: its main output selector is visible and its widgets are bound to the kernel.
+For plain voila the widgets appear only after the widget manager has fetched their state
+from the kernel; `dgt apps` pages draw them from the state written into the page, so for
+them the clock also waits for the page script's "kernel connected" mark.
 Chromium resolves no host but 127.0.0.1 (a host-resolver rule), so nothing leaves the
 machine; requests to other hosts are counted. (Playwright's request routing, used in the
 tests, would switch the browser's HTTP cache off, and this benchmark needs it.) Every
@@ -50,6 +52,8 @@ READY = {
     "roadmap_builder": ".dgt-initiatives",
     "me_dashboard": ".dgt-progress",
 }
+# `dgt apps` pages draw the app before the kernel connection is open; live means both.
+CONNECTED = "body[data-dgt-kernel='connected']"
 PLAIN_PAUSE = 2.0  # seconds between plain-voila samples (no pool to wait for)
 WARM_SETTLE = 8.0  # seconds after a pool refill for the new kernel to finish running the app
 POOL_TIMEOUT = 120.0
@@ -78,14 +82,19 @@ def offline_context(browser, blocked: list[str]):
     return context
 
 
-def time_page(context, url: str, ready: str) -> float:
-    """Seconds from the request until `ready` is visible (the page is closed afterwards)."""
+def time_page(context, url: str, ready: str, connected: bool = False) -> float:
+    """Seconds from the request until `ready` is visible (the page is closed afterwards).
+
+    With `connected`, also until the page script says its kernel connection is open.
+    """
     errors: list[str] = []
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     start = time.monotonic()
     page.goto(url, wait_until="commit", timeout=120_000)
     page.wait_for_selector(ready, timeout=120_000)
+    if connected:
+        page.wait_for_selector(CONNECTED, state="attached", timeout=120_000)
     elapsed = time.monotonic() - start
     page.close(run_before_unload=True)  # Voila shuts the page's kernel down
     if errors:
@@ -102,11 +111,12 @@ def run_server(browser, kind: str, notebook: str, repeat: int) -> dict:
     else:
         command, url = plain_command(path, port), "/"
     server = Server(command, port, cwd=APPS_DIR)
+    live = kind == "dgt"
     blocked: list[str] = []
     returning = offline_context(browser, blocked)
     try:
         up = wait_for_http(server.url + ("/" if kind == "dgt" else "/voila/static/voila.js"), 120)
-        cold = time_page(returning, server.url + url, READY[notebook])
+        cold = time_page(returning, server.url + url, READY[notebook], live)
         used, new_visitor, returning_visitor = 1, [], []
         for sample in range(repeat):
             if kind == "dgt":
@@ -122,11 +132,13 @@ def run_server(browser, kind: str, notebook: str, repeat: int) -> dict:
             if sample % 2 == 0:
                 fresh = offline_context(browser, blocked)
                 try:
-                    new_visitor.append(time_page(fresh, server.url + url, READY[notebook]))
+                    new_visitor.append(time_page(fresh, server.url + url, READY[notebook], live))
                 finally:
                     fresh.close()
             else:
-                returning_visitor.append(time_page(returning, server.url + url, READY[notebook]))
+                returning_visitor.append(
+                    time_page(returning, server.url + url, READY[notebook], live)
+                )
             used += 1
         return {"server_up_s": round(up, 3), "cold_s": round(cold, 3),
                 "warm_new_visitor_s": [round(w, 3) for w in new_visitor],

@@ -4,14 +4,17 @@
 
 - this computer only (127.0.0.1), no tracebacks shown to the user;
 - the `dgt` template (course/voila/jupyter/voila/templates/dgt): Voila's lab template
-  with Font Awesome served from a vendored copy instead of a CDN (voila#539), and
-  error pages that load nothing from outside;
+  with our own page script (dgt-apps.js, built from course/voila/frontend) in place of
+  Voila's JupyterLab front end, so a page is on screen in about a second; Font Awesome
+  served from a vendored copy instead of a CDN (voila#539); error pages that load
+  nothing from outside;
 - preheated kernels: each app is executed once in a spare kernel ahead of the first
   visitor, so a page is ready fast; the pool refills itself after each visit;
 - sensible limits: a cell that runs longer than EXECUTION_TIMEOUT seconds is stopped,
-  idle kernels are culled, /voila/files serves nothing, only the widget manager's
-  JupyterLab extension is loaded, and the template or theme cannot be swapped by
-  a URL parameter;
+  idle kernels are culled (a closed page's kernel is stopped at once), /voila/files
+  serves nothing, the page config names only the widget manager's JupyterLab extension
+  (the page script loads none), and the template or theme cannot be swapped by a URL
+  parameter;
 - a landing page at "/" listing the apps by their catalogue titles, in place of
   Voila's file tree (the tree and the contents API are not served at all).
 
@@ -21,6 +24,7 @@ Voila is imported only when the server starts, so `import course.apps` stays lig
 from __future__ import annotations
 
 import html
+import json
 import os
 import subprocess
 import sys
@@ -36,6 +40,10 @@ TEMPLATE = "dgt"
 EXECUTION_TIMEOUT = 60  # seconds one cell of an app may run
 POOL_SIZE = 1  # preheated kernels kept ready per app
 CULL_IDLE = 3600  # seconds before an idle kernel (a forgotten tab) is shut down
+# Set for the kernels the apps server starts (they inherit its environment): course.ui.common.show
+# then writes the widgets' state into the page, which draws the app from it while the
+# kernel connection is still opening (see course/voila/frontend/README.md).
+PAGE_STATE_ENV = "DGT_APP_PAGE_STATE"
 # The only JupyterLab extensions an app page needs: ipywidgets 8 and Voila's widget manager.
 EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
 
@@ -57,7 +65,8 @@ def voila_arguments(port: int, open_browser: bool = False, preheat: bool = True)
         "--VoilaConfiguration.file_denylist=['.*']",
         f"--VoilaConfiguration.extension_allowlist={EXTENSIONS!r}",
         f"--VoilaExecutor.timeout={EXECUTION_TIMEOUT}",
-        "--VoilaExporter.filters={'dgt_page_title': 'course.apps.page_title'}",
+        "--VoilaExporter.filters={'dgt_page_title': 'course.apps.page_title', "
+        "'dgt_frontend_messages': 'course.apps.frontend_messages'}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
         "--MappingKernelManager.cull_interval=300",
     ]
@@ -85,6 +94,23 @@ def page_title(notebook_name: str) -> str:
         if Path(app.notebook).stem == notebook_name:
             return html.escape(t(app.title_key))
     return html.escape(notebook_name)
+
+
+# The catalogue's words that the page script (course/voila/frontend/src/index.js) may show.
+FRONTEND_MESSAGES = ("loading", "disconnected", "failed", "unknown_widget")
+
+
+def frontend_messages(_notebook_name: str = "", key: str | None = None) -> str:
+    """The page script's messages as JSON, safe inside a <script> element of the page.
+
+    Used by the `dgt` template as the Jinja filter `dgt_frontend_messages`; placeholders
+    such as {widget} are left for the script to fill in. With `key`: that one message,
+    HTML-escaped (the spinner's words).
+    """
+    if key is not None:
+        return html.escape(t(f"apps.frontend.{key}"))
+    words = {f"apps.frontend.{key}": t(f"apps.frontend.{key}") for key in FRONTEND_MESSAGES}
+    return json.dumps(words, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def landing_html(base_url: str = "/") -> str:
@@ -130,6 +156,7 @@ def _server_class():
     from voila.app import Voila
     from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
     class LandingHandler(tornado.web.RequestHandler):
@@ -152,6 +179,18 @@ def _server_class():
                 raise tornado.web.HTTPError(404)
             return super().parse_url_path(path)
 
+    class AppPage(TornadoVoilaHandler):
+        """An app page, with the _xsrf cookie that the page script sends back when the tab closes.
+
+        Voila only sets the cookie when a page asks for it; without it the request that stops
+        the page's kernel (POST voila/api/shutdown/<kernel>) is refused, and the kernel would
+        wait for the idle culler.
+        """
+
+        async def prepare(self) -> None:
+            await super().prepare()
+            self.xsrf_token  # noqa: B018 (reading it sets the cookie)
+
     class AppsVoila(Voila):
         """Voila serving course/apps with a landing page and no file browsing."""
 
@@ -172,6 +211,8 @@ def _server_class():
                     continue
                 if handler[1] is TemplateStaticFileHandler:
                     handler = (handler[0], TemplateFiles, *handler[2:])
+                if handler[1] is TornadoVoilaHandler:
+                    handler = (handler[0], AppPage, *handler[2:])
                 handlers.append(handler)
             landing = (self.server_url, LandingHandler, {"base_url": self.base_url})
             to_landing = (
@@ -186,6 +227,7 @@ def _server_class():
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Start the apps server with Voila arguments `argv` (default: the process arguments)."""
+    os.environ[PAGE_STATE_ENV] = "1"
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(JUPYTER_DATA), *filter(None, [os.environ.get("JUPYTER_PATH")])]
     )

@@ -11,6 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -36,12 +39,17 @@ def voila():
         server.stop()
 
 
+# Set by the page script once the kernel connection is open (course/voila/frontend).
+CONNECTED = "body[data-dgt-kernel='connected']"
+
+
 def open_app(browser, voila, app_id: str, ready: str):
-    """Open one app and wait until the widget `ready` (a CSS selector) is on screen."""
+    """Open one app; wait until the widget `ready` (a CSS selector) is on screen and the kernel connected."""
     app = curriculum().app(app_id)
     page, report = open_page(browser, f"{voila.url}/voila/render/{app.notebook}")
     page.set_default_timeout(TIMEOUT)
     page.wait_for_selector(ready, timeout=TIMEOUT)
+    page.wait_for_selector(CONNECTED, state="attached", timeout=TIMEOUT)
     return page, report
 
 
@@ -482,3 +490,117 @@ def test_me_exports_match_the_screen(me_page):
     for cells in shown:
         assert cells[0] in text and cells[11] in text
     assert_clean(report)
+
+
+# --- the page script (course/voila/frontend) -----------------------------------------------
+
+
+def server_log(server) -> str:
+    server.log.flush()
+    return Path(server.log.name).read_text(encoding="utf-8", errors="replace")
+
+
+def kernel_id(page) -> str:
+    return page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+
+
+def wait_for_log(server, text: str, seconds: float = 30) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in server_log(server):
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_an_app_page_loads_one_script_of_its_own(egdi):
+    """The page runs our page script only: no Voila/JupyterLab front end, no extension bundles."""
+    page, report = egdi
+    scripts = [url for url in report.requests if url.split("?")[0].endswith(".js")]
+    assert [url.split("?")[0].rsplit("/", 1)[-1] for url in scripts] == ["dgt-apps.js"]
+    assert not [
+        url for url in report.requests if "/voila/static/" in url or "/labextensions/" in url
+    ]
+    assert page.locator("#loading").count() == 0  # the spinner is gone once the widgets are there
+    assert page.locator("#rendered_cells").is_visible()
+
+
+# ipywidgets cleans HTML descriptions with these rules (ManagerBase.inline_sanitize).
+DESCRIPTION_RULES = {
+    "allowedTags": ["a", "abbr", "b", "code", "em", "i", "img", "li", "ol", "span", "strong", "ul"],
+    "allowedAttributes": {
+        "*": ["aria-*", "class", "style", "title"],
+        "a": ["href"],
+        "img": ["src"],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("html", "clean"),
+    [
+        ("<b>Budget</b> <i>2026</i>", "<b>Budget</b> <i>2026</i>"),
+        (
+            '<span class="x" aria-label="y" onclick="alert(1)">a</span>',
+            '<span class="x" aria-label="y">a</span>',
+        ),
+        ("<script>alert(1)</script>ok", "ok"),
+        ("<img src=x onerror=alert(1)>", '<img src="x">'),
+        ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href=" java\tscript:alert(1)">x</a>', "<a>x</a>"),
+        (
+            '<a href="https://example.org/a" target="_top">x</a>',
+            '<a href="https://example.org/a">x</a>',
+        ),
+        ('<img src="data:image/svg+xml,<svg onload=alert(1)>">', "<img>"),
+        ("<div><p>text</p></div>", "text"),
+        # <img> breaks out of the <svg> as the browser parses it; it stays, without its handler
+        ("<svg><style><img src=x onerror=alert(1)></style></svg>after", '<img src="x">after'),
+        ("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", ""),
+        ("<!-- note --><textarea><b>x</b></textarea><em>kept</em>", "<em>kept</em>"),
+        ("<iframe srcdoc='<script>alert(1)</script>'></iframe>", ""),
+    ],
+)
+def test_html_descriptions_are_cleaned_by_the_page_script(egdi, html, clean):
+    """The description sanitizer on the browser's parser keeps only what ipywidgets allows."""
+    page, _ = egdi
+    result = page.evaluate(
+        "([html, rules]) => dgtApps.sanitize(html, rules)", [html, DESCRIPTION_RULES]
+    )
+    assert result == clean
+
+
+def test_leaving_an_app_stops_its_kernel(browser, voila):
+    """Closing the tab tells the server, which shuts the page's kernel down at once."""
+    page, report = open_app(browser, voila, "roadmap-builder", ".dgt-initiatives")
+    kernel = kernel_id(page)
+    assert f"Kernel shutdown: {kernel}" not in server_log(voila)
+    try:
+        page.close(run_before_unload=True)
+        assert wait_for_log(voila, f"Kernel shutdown: {kernel}")
+    finally:
+        page.context.close()
+    assert_clean(report)
+
+
+def test_a_lost_kernel_is_said_in_words_on_the_page(browser, voila):
+    """If the app's kernel dies (a crash, say), the page says so in words and how to recover."""
+    page, report = open_app(browser, voila, "me-dashboard", ".dgt-progress")
+    try:
+        kernel = kernel_id(page)
+        found = subprocess.run(["pgrep", "-f", f"kernel-{kernel}"], capture_output=True, text=True)
+        pids = [int(pid) for pid in found.stdout.split()]
+        assert pids, f"no process for kernel {kernel}"
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        notice = page.locator("#dgt-notice")
+        notice.wait_for(timeout=TIMEOUT)
+        assert notice.inner_text() == t("apps.frontend.disconnected")
+        assert notice.get_attribute("role") == "alert"
+        assert report.blocked == [] and report.page_errors == []
+    finally:
+        page.context.close()

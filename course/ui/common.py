@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from course.apps import PAGE_STATE_ENV
 from course.messages import t
 
 Formatter = Callable[[Any], str]
@@ -175,3 +176,22 @@ def home_link() -> str:
     """A link back to the landing page of the apps server."""
     base = os.environ.get("VOILA_BASE_URL", "/") or "/"
     return f'<p class="dgt-home"><a href="{esc(base)}">← {esc(t("apps.home"))}</a></p>'
+
+
+STATE_MIME = "application/vnd.dgt.widget-state+json"
+
+
+def show(app: Any) -> None:
+    """Display an app's widget; on the apps server also the state of every widget.
+
+    In JupyterLab this is a plain `display(app)`. Under `dgt apps` a second output carries
+    `Widget.get_manager_state()` (the same state the page would otherwise ask the kernel
+    for once connected, see course/voila/frontend), as a type no other front end shows.
+    """
+    from IPython.display import display
+
+    display(app)
+    if os.environ.get(PAGE_STATE_ENV) == "1":
+        import ipywidgets
+
+        display({STATE_MIME: ipywidgets.Widget.get_manager_state(drop_defaults=False)}, raw=True)
