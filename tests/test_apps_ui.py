@@ -45,6 +45,36 @@ def test_uploaded_reads_the_ipywidgets_8_value():
         common.decode("a.csv", b"\xff\xfe\xfa")
 
 
+def test_show_adds_the_widget_state_only_on_the_apps_server(monkeypatch):
+    """Under `dgt apps` the page gets every widget's state (for its page script); elsewhere not."""
+    import IPython.display
+    import ipywidgets
+
+    from course.apps import PAGE_STATE_ENV
+
+    shown: list[tuple[object, dict]] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append((obj, kw)))
+    app = ipywidgets.VBox([ipywidgets.HTML("<b>x</b>"), ipywidgets.Dropdown(options=["a", "b"])])
+    monkeypatch.delenv(PAGE_STATE_ENV, raising=False)
+    common.show(app)
+    assert shown == [(app, {})]
+
+    shown.clear()
+    monkeypatch.setenv(PAGE_STATE_ENV, "1")
+    common.show(app)
+    assert shown[0] == (app, {})
+    bundle, options = shown[1]
+    assert options == {"raw": True} and list(bundle) == [common.STATE_MIME]
+    state = bundle[common.STATE_MIME]["state"]
+    assert {app.model_id, *(child.model_id for child in app.children)} <= set(state)
+    assert state[app.model_id]["state"]["children"] == [
+        f"IPY_MODEL_{c.model_id}" for c in app.children
+    ]
+    json.dumps(bundle)  # it goes into the page as JSON
+    for widget in (app, *app.children):
+        widget.close()
+
+
 def test_egdi_export_is_the_table_on_screen():
     """The EGDI CSV export holds the ASEAN rows of the chosen year, 3 decimals as shown."""
     shown = egdi_explorer.asean_table(2024, "egdi")

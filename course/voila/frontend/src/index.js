@@ -216,29 +216,16 @@ function shutdownOnLeave(baseUrl, kernel) {
   });
 }
 
-async function main() {
-  const config = pageData('jupyter-config-data', {});
+/**
+ * The connection to the page's kernel, opened at once; its state is shown on the page:
+ * `<body data-dgt-kernel="connected">` once open (the browser tests and
+ * bench/apps_startup.py wait for it: the app is live then), a notice if it is lost.
+ */
+function connect(config) {
   const baseUrl = config.baseUrl || '/';
-  const outputs = [...document.querySelectorAll(`script[type="${OUTPUT_TYPE}"]`)].map((script) => {
-    const output = JSON.parse(script.textContent);
-    const host = script.parentElement;
-    script.remove();
-    return { output, host };
-  });
-  const kernelOutputs = outputs.filter(({ output, host }) => !renderStatic(output, host));
-  const saved = kernelOutputs.find(({ output }) => WIDGET_STATE in output.data);
-  const widgets = kernelOutputs.filter(({ output }) => WIDGET_VIEW in output.data);
-  if (saved) {
-    saved.host.remove(); // an empty output area otherwise
-  }
-  if (!widgets.length || !config.kernelId) {
-    showPage();
-    return;
-  }
-  const settings = ServerConnection.makeSettings({ baseUrl });
   const kernel = new KernelConnection({
     model: { id: config.kernelId, name: '' },
-    serverSettings: settings,
+    serverSettings: ServerConnection.makeSettings({ baseUrl }),
     // Widget messages go to the kernel's main shell, one after another, as in Voila's own
     // front end: no extra "subshell" threads (JupyterLab 4.6's default), whose set-up costs
     // round trips at start and whose threads would run the apps' callbacks side by side.
@@ -250,10 +237,10 @@ async function main() {
   let wasConnected = false;
   let kernelLost = false;
   kernel.connectionStatusChanged.connect((sender, status) => {
-    // The tests and bench/apps_startup.py read this: "connected" means the app is live.
     document.body.dataset.dgtKernel = status;
     if (status === 'connected') {
       wasConnected = true;
+      performance.mark('dgt:connected');
       if (!kernelLost) notice(null);
     } else if (wasConnected || status === 'disconnected') {
       notice(message('apps.frontend.disconnected'));
@@ -267,10 +254,39 @@ async function main() {
       notice(message('apps.frontend.disconnected'));
     }
   });
+  return kernel;
+}
+
+async function main() {
+  // Marks for profiling (performance.getEntriesByType('mark')): script, models, drawn, connected.
+  performance.mark('dgt:script');
+  const config = pageData('jupyter-config-data', {});
+  const scripts = [...document.querySelectorAll(`script[type="${OUTPUT_TYPE}"]`)];
+  // The connection first: it opens while the page reads the outputs and draws the widgets.
+  const needsKernel = scripts.some((script) => script.textContent.includes(WIDGET_VIEW));
+  const kernel = needsKernel && config.kernelId ? connect(config) : null;
+  const outputs = scripts.map((script) => {
+    const output = JSON.parse(script.textContent);
+    const host = script.parentElement;
+    script.remove();
+    return { output, host };
+  });
+  const kernelOutputs = outputs.filter(({ output, host }) => !renderStatic(output, host));
+  const saved = kernelOutputs.find(({ output }) => WIDGET_STATE in output.data);
+  const widgets = kernelOutputs.filter(({ output }) => WIDGET_VIEW in output.data);
+  if (saved) {
+    saved.host.remove(); // an empty output area otherwise
+  }
+  if (!kernel || !widgets.length) {
+    showPage();
+    return;
+  }
   const manager = new AppWidgetManager(kernel);
   try {
     await (saved ? manager.restore(saved.output.data[WIDGET_STATE]) : manager.load());
+    performance.mark('dgt:models');
     await Promise.all(widgets.map(({ output, host }) => renderWidget(manager, output.data[WIDGET_VIEW].model_id, host)));
+    performance.mark('dgt:drawn');
   } catch (error) {
     console.error(error);
     notice(message('apps.frontend.failed'));
