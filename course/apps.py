@@ -109,7 +109,7 @@ def frontend_messages(_notebook_name: str = "", key: str | None = None) -> str:
     """
     if key is not None:
         return html.escape(t(f"apps.frontend.{key}"))
-    words = {f"apps.frontend.{key}": t(f"apps.frontend.{key}") for key in FRONTEND_MESSAGES}
+    words = {f"apps.frontend.{name}": t(f"apps.frontend.{name}") for name in FRONTEND_MESSAGES}
     return json.dumps(words, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
 
 

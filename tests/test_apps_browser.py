@@ -604,3 +604,53 @@ def test_a_lost_kernel_is_said_in_words_on_the_page(browser, voila):
         assert report.blocked == [] and report.page_errors == []
     finally:
         page.context.close()
+
+
+# Every element's computed style (custom properties aside) and box, as text.
+STYLE_SNAPSHOT = """() => [...document.querySelectorAll('body *')]
+    .filter((el) => !el.closest('script, style'))
+    .map((el) => {
+        const style = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        const values = [...style].filter((p) => !p.startsWith('--'))
+            .map((p) => p + ':' + style.getPropertyValue(p)).join(';');
+        return `${el.tagName}.${el.className} ${[box.x, box.y, box.width, box.height].map(Math.round)} ${values}`;
+    })"""
+
+# Put nbconvert's whole notebook stylesheet in place of dgt-page.css, once it has loaded.
+USE_NBCONVERT_CSS = """() => new Promise((done) => {
+    const ours = document.querySelector('link[href*="dgt-page.css"]');
+    const theirs = document.createElement('link');
+    theirs.rel = 'stylesheet';
+    theirs.href = ours.href.replace(/dgt-page\\.css.*/, 'index.css');
+    theirs.onload = () => { ours.remove(); done(); };
+    ours.after(theirs);
+})"""
+
+
+def test_the_page_stylesheet_styles_every_element_as_nbconvert_s(browser, voila):
+    """dgt-page.css (9 KB, the rules the apps use) styles each app as nbconvert's 240 KB index.css.
+
+    Every element's computed style and box, wide (1280 px) and narrow (420 px), in each app.
+    """
+    widths = [1280, 420]
+    for app in curriculum().apps:
+        page, report = open_page(browser, f"{voila.url}/voila/render/{app.notebook}")
+        try:
+            page.wait_for_selector(CONNECTED, state="attached", timeout=TIMEOUT)
+            ours, theirs = {}, {}
+            for width in widths:
+                page.set_viewport_size({"width": width, "height": 900})
+                ours[width] = page.evaluate(STYLE_SNAPSHOT)
+            page.evaluate(USE_NBCONVERT_CSS)
+            for width in reversed(widths):
+                page.set_viewport_size({"width": width, "height": 900})
+                theirs[width] = page.evaluate(STYLE_SNAPSHOT)
+            for width in widths:
+                assert len(ours[width]) == len(theirs[width]) > 100
+                pairs = zip(ours[width], theirs[width], strict=True)
+                different = [(a, b) for a, b in pairs if a != b]
+                assert not different, f"{app.id} at {width}px: {different[0]}"
+            assert_clean(report)
+        finally:
+            page.context.close()

@@ -11,7 +11,11 @@ from course.manifest import PACKAGE_DIR, repo_root
 
 @pytest.mark.slow
 def test_wheel_holds_every_runtime_file(tmp_path):
-    """Manifest, catalogues, data, app notebooks and the Voila template are all in the wheel."""
+    """Manifest, catalogues, data, app notebooks and the Voila template are all in the wheel.
+
+    The apps' page script ships built in the template; its sources (course/voila/frontend)
+    are for rebuilding it and stay out.
+    """
     subprocess.run(
         [
             sys.executable,
@@ -32,7 +36,7 @@ def test_wheel_holds_every_runtime_file(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     needed = [
         path
-        for folder in ("messages", "data/files", "apps", "voila")
+        for folder in ("messages", "data/files", "apps", "voila/jupyter")
         for path in (PACKAGE_DIR / folder).rglob("*")
         if path.is_file() and not path.name.startswith(".") and "__pycache__" not in path.parts
     ]
@@ -43,4 +47,6 @@ def test_wheel_holds_every_runtime_file(tmp_path):
         if f"course/{p.relative_to(PACKAGE_DIR).as_posix()}" not in names
     ]
     assert not missing
+    assert "course/voila/jupyter/voila/templates/dgt/static/dgt-apps.js" in names
+    assert not [name for name in names if name.startswith("course/voila/frontend/")]
     assert "autograder/nbgrader_config.py" in names
