@@ -254,6 +254,15 @@ function connect(config) {
       notice(message('apps.frontend.disconnected'));
     }
   });
+  // Requests in flight when the kernel died are cancelled by @jupyterlab/services, which
+  // nobody awaits; once the notice is up they are expected, so they are not errors.
+  window.addEventListener('unhandledrejection', (event) => {
+    const reason = event.reason && event.reason.message;
+    if (kernelLost && typeof reason === 'string' && reason.startsWith('Canceled future')) {
+      event.preventDefault();
+      console.debug(reason);
+    }
+  });
   return kernel;
 }
 
