@@ -67,9 +67,7 @@ def plain_command(notebook: Path, port: int) -> list[str]:
 
 def pool_fills(server: Server, notebook: str) -> int:
     """How many times the server has logged a full preheated pool for `notebook`."""
-    server.log.flush()
-    text = Path(server.log.name).read_text(encoding="utf-8", errors="replace")
-    return text.count(f"Kernel pool of {notebook} is filled")
+    return server.output().count(f"Kernel pool of {notebook} is filled")
 
 
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"

@@ -66,6 +66,11 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def output(self) -> str:
+        """What the server has printed so far (its log)."""
+        self.log.flush()
+        return Path(self.log.name).read_text(encoding="utf-8", errors="replace")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()

@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -495,11 +496,6 @@ def test_me_exports_match_the_screen(me_page):
 # --- the page script (course/voila/frontend) -----------------------------------------------
 
 
-def server_log(server) -> str:
-    server.log.flush()
-    return Path(server.log.name).read_text(encoding="utf-8", errors="replace")
-
-
 def kernel_id(page) -> str:
     return page.evaluate(
         "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
@@ -507,11 +503,10 @@ def kernel_id(page) -> str:
 
 
 def wait_for_log(server, text: str, seconds: float = 30) -> bool:
-    import time
-
+    """True once the server's log holds `text`, False after `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if text in server_log(server):
+        if text in server.output():
             return True
         time.sleep(0.25)
     return False
@@ -578,7 +573,7 @@ def test_leaving_an_app_stops_its_kernel(browser, voila):
     """Closing the tab tells the server, which shuts the page's kernel down at once."""
     page, report = open_app(browser, voila, "roadmap-builder", ".dgt-initiatives")
     kernel = kernel_id(page)
-    assert f"Kernel shutdown: {kernel}" not in server_log(voila)
+    assert f"Kernel shutdown: {kernel}" not in voila.output()
     try:
         page.close(run_before_unload=True)
         assert wait_for_log(voila, f"Kernel shutdown: {kernel}")
