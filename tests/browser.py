@@ -43,6 +43,7 @@ class PageReport:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    websockets: list[str] = field(default_factory=list)  # addresses, in the order opened
 
 
 def launch(playwright):
@@ -75,5 +76,6 @@ def open_page(browser, url: str, wait_until: str = "load", timeout_ms: int = 60_
         lambda msg: report.console_errors.append(msg.text) if msg.type == "error" else None,
     )
     page.on("pageerror", lambda error: report.page_errors.append(str(error)))
+    page.on("websocket", lambda socket: report.websockets.append(socket.url))
     page.goto(url, wait_until=wait_until, timeout=timeout_ms)
     return page, report

@@ -569,6 +569,89 @@ def test_html_descriptions_are_cleaned_by_the_page_script(egdi, html, clean):
     assert result == clean
 
 
+# A comm message with two binary buffers, as ipywidgets sends a FileUpload's content.
+MESSAGE = {
+    "channel": "shell",
+    "header": {
+        "msg_id": "m-1",
+        "msg_type": "comm_msg",
+        "session": "s",
+        "username": "",
+        "date": "2026-11-23T10:00:00.000Z",
+        "version": "5.3",
+    },
+    "parent_header": {},
+    "metadata": {},
+    "content": {
+        "comm_id": "c-1",
+        "data": {
+            "method": "update",
+            "state": {"x": "ສະບາຍດີ"},
+            "buffer_paths": [["value"], ["more"]],
+        },
+    },
+}
+BUFFERS = [bytes(range(256)), b"", b"end"]
+
+
+def test_the_page_script_writes_kernel_messages_as_the_server_reads_them(egdi):
+    """A message the page sends (with buffers) is what jupyter_server's v1 protocol decodes."""
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+    page, _ = egdi
+    frame = page.evaluate(
+        """([message, buffers]) => Array.from(new Uint8Array(dgtApps.encodeMessage(
+            {...message, buffers: buffers.map((b) => new Uint8Array(b))})))""",
+        [MESSAGE, [list(b) for b in BUFFERS]],
+    )
+    channel, parts = deserialize_msg_from_ws_v1(bytes(frame))
+    assert channel == "shell"
+    header, parent, metadata, content = (json.loads(part) for part in parts[:4])
+    assert [header, parent, metadata, content] == [
+        MESSAGE["header"], MESSAGE["parent_header"], MESSAGE["metadata"], MESSAGE["content"]
+    ]  # fmt: skip
+    assert parts[4:] == BUFFERS
+
+
+def test_the_page_script_reads_kernel_messages_as_the_server_writes_them(egdi):
+    """A message jupyter_server sends in the v1 protocol is decoded whole, buffers included."""
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    page, _ = egdi
+    parts = [json.dumps(MESSAGE[key]).encode() for key in
+             ("header", "parent_header", "metadata", "content")] + BUFFERS  # fmt: skip
+    frame = serialize_msg_to_ws_v1(parts, "iopub")
+    decoded = page.evaluate(
+        """(bytes) => {
+            const message = dgtApps.decodeMessage(new Uint8Array(bytes).buffer);
+            const buffers = message.buffers.map((view) => Array.from(
+                new Uint8Array(view.buffer, view.byteOffset, view.byteLength)));
+            return {...message, buffers};
+        }""",
+        list(frame),
+    )
+    assert decoded == {**MESSAGE, "channel": "iopub", "buffers": [list(b) for b in BUFFERS]}
+
+
+def test_the_page_opens_one_kernel_connection_before_its_script_runs(browser, voila):
+    """The template opens the websocket early; the page script takes it over and works on it."""
+    page, report = open_app(browser, voila, "egdi-explorer", ".dgt-peer-table")
+    try:
+        kernel = kernel_id(page)
+        assert page.evaluate("window.dgtEarlySocket") is None  # taken over
+        before = screen_table(page, ".dgt-peer-table")
+        page.select_option(".dgt-year select", "2012")
+        page.wait_for_function(
+            "() => document.querySelector('.dgt-peer-table caption').innerText.includes('2012')"
+        )
+        assert screen_table(page, ".dgt-peer-table") != before
+        assert len(report.websockets) == 1
+        assert f"/api/kernels/{kernel}/channels?session_id=" in report.websockets[0]
+        assert_clean(report)
+    finally:
+        page.context.close()
+
+
 def test_leaving_an_app_stops_its_kernel(browser, voila):
     """Closing the tab tells the server, which shuts the page's kernel down at once."""
     page, report = open_app(browser, voila, "roadmap-builder", ".dgt-initiatives")

@@ -75,8 +75,9 @@ const result = await build({
   legalComments: 'none',
   banner: { js: stamp, css: stamp },
   logLevel: 'warning',
-  // ipywidgets' description sanitizer, on the browser's own parser (see src/sanitize.js).
-  alias: { 'sanitize-html': join(here, 'src', 'sanitize.js') },
+  // ipywidgets' description sanitizer, on the browser's own parser (src/sanitize.js), and
+  // the little of jQuery that ipywidgets 8 still calls (src/jquery.js).
+  alias: { 'sanitize-html': join(here, 'src', 'sanitize.js'), jquery: join(here, 'src', 'jquery.js') },
   // The widgets' stylesheets name Font Awesome, which the template loads from its own copy.
   loader: { '.woff': 'empty', '.woff2': 'empty', '.ttf': 'empty', '.eot': 'empty', '.svg': 'empty' },
 });

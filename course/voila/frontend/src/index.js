@@ -15,12 +15,12 @@
 import { ManagerBase } from '@jupyter-widgets/base-manager';
 import * as base from '@jupyter-widgets/base';
 import * as controls from '@jupyter-widgets/controls';
-import { CommsOverSubshells } from '@jupyterlab/services/lib/kernel/comm';
-import { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
-import { ServerConnection } from '@jupyterlab/services/lib/serverconnection';
 import { Widget } from '@lumino/widgets';
+import { KernelConnection } from './kernel';
 
+// For the browser tests (globalName dgtApps): the description sanitizer and the message codec.
 export { default as sanitize } from './sanitize';
+export { encodeMessage, decodeMessage } from './kernel';
 
 import '@jupyter-widgets/base/css/index.css';
 import '@jupyter-widgets/controls/css/widgets-base.css';
@@ -223,20 +223,13 @@ function shutdownOnLeave(baseUrl, kernel) {
  */
 function connect(config) {
   const baseUrl = config.baseUrl || '/';
-  const kernel = new KernelConnection({
-    model: { id: config.kernelId, name: '' },
-    serverSettings: ServerConnection.makeSettings({ baseUrl }),
-    // Widget messages go to the kernel's main shell, one after another, as in Voila's own
-    // front end: no extra "subshell" threads (JupyterLab 4.6's default), whose set-up costs
-    // round trips at start and whose threads would run the apps' callbacks side by side.
-    commsOverSubshells: CommsOverSubshells.Disabled,
-  });
+  const kernel = new KernelConnection({ kernelId: config.kernelId, baseUrl });
   shutdownOnLeave(baseUrl, kernel);
   // Once connected, any loss of the connection is said at once (the connection retries for a
-  // minute or two in the background; the notice goes away if it comes back).
+  // minute or so in the background; the notice goes away if it comes back).
   let wasConnected = false;
   let kernelLost = false;
-  kernel.connectionStatusChanged.connect((sender, status) => {
+  const showStatus = (status) => {
     document.body.dataset.dgtKernel = status;
     if (status === 'connected') {
       wasConnected = true;
@@ -245,22 +238,15 @@ function connect(config) {
     } else if (wasConnected || status === 'disconnected') {
       notice(message('apps.frontend.disconnected'));
     }
-  });
+  };
+  kernel.onConnectionStatus(showStatus);
+  showStatus(kernel.connectionStatus); // the page's early socket may be open already
   // A kernel that died (and that the server restarted empty) holds none of the app's widgets:
   // the notice stays until the page is reloaded.
-  kernel.statusChanged.connect((sender, status) => {
-    if (status === 'dead' || status === 'autorestarting' || status === 'restarting') {
+  kernel.onKernelStatus((status) => {
+    if (status === 'dead' || status === 'restarting') {
       kernelLost = true;
       notice(message('apps.frontend.disconnected'));
-    }
-  });
-  // Requests in flight when the kernel died are cancelled by @jupyterlab/services, which
-  // nobody awaits; once the notice is up they are expected, so they are not errors.
-  window.addEventListener('unhandledrejection', (event) => {
-    const reason = event.reason && event.reason.message;
-    if (kernelLost && typeof reason === 'string' && reason.startsWith('Canceled future')) {
-      event.preventDefault();
-      console.debug(reason);
     }
   });
   return kernel;
