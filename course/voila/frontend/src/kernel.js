@@ -229,7 +229,11 @@ export class KernelConnection {
     this._statusListeners.push(listener);
   }
 
-  /** The websocket's address: ws(s)://<this host><base url>api/kernels/<id>/channels. */
+  /**
+   * The websocket's address: ws(s)://<this host><base url>api/kernels/<id>/channels.
+   * The dgt template's early socket (index.html.j2) builds the same address, offers the same
+   * PROTOCOL and makes its session id the same way: change them together.
+   */
   get url() {
     const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     const path = `${this._baseUrl}api/kernels/${encodeURIComponent(this.id)}/channels`;
