@@ -64,10 +64,10 @@ pdf: $(STAMP) browser
 apps: $(STAMP)
 	@$(BIN)/dgt apps
 
-# The apps' page script is committed built; rebuild it after changing course/voila/frontend.
+# The apps' page script is committed built; rebuild it after changing course/serve/voila/frontend.
 frontend:
 	@command -v npm >/dev/null 2>&1 || { echo "make: rebuilding the apps' page script needs Node.js and npm"; exit 1; }
-	@cd course/voila/frontend && npm ci --no-audit --no-fund && npm run build
+	@cd course/serve/voila/frontend && npm ci --no-audit --no-fund && npm run build
 
 bundle: $(STAMP) browser
 	@$(BIN)/dgt bundle

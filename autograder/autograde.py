@@ -5,7 +5,7 @@ grading itself stays nbgrader's: its Autograde converter runs unchanged in this 
 (sanitising, restoring the test cells, scoring, saving grades and comments, late
 penalties, file permissions), and it is the only thing that writes the gradebook. Only
 its Execute step is replaced by `PrefetchedExecute`, which hands over a notebook that the
-execution pool (autograder/pool.py) has already run, N at a time, in warm sandboxed
+execution pool (autograder/execution/pool.py) has already run, N at a time, in warm sandboxed
 kernels. Every submission is first sanitised here exactly as the converter will do it,
 so the pool can start long before the converter reaches that trainee.
 
@@ -34,9 +34,9 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder import results, statuses
-from autograder.pool import ExecutionPool, Job, Outcome, fingerprint
+from autograder.execution.pool import ExecutionPool, Job, Outcome, fingerprint
+from autograder.execution.sandbox import Limits
 from autograder.progress import Progress
-from autograder.sandbox import Limits
 from autograder.workspace import Workspace
 from course.errors import UserError
 from course.manifest import curriculum, repo_root

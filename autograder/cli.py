@@ -11,7 +11,6 @@ import os
 import sys
 from pathlib import Path
 
-from course.cli import needs_action
 from course.errors import UserError
 from course.messages import t
 
@@ -115,8 +114,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _sandbox(args: argparse.Namespace) -> int:
-    from autograder import sandbox
-    from autograder.kernels import KernelFactory
+    from autograder.execution import sandbox
+    from autograder.execution.kernels import KernelFactory
 
     factory = KernelFactory([])
     try:
@@ -128,9 +127,13 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add the `grade` command group to the `dgt` parser."""
+    """Add the `grade` command group to the `dgt` parser.
+
+    Its parsers are of the `dgt` parser's own type; a group given without its action
+    prints its help (`course.cli` sets that for the whole tree, so this module does not
+    import the CLI).
+    """
     grade = commands.add_parser("grade", help=t("cli.grade.help"), description=t("cli.grade.help"))
-    needs_action(grade)
     actions = grade.add_subparsers(dest="grade_command", metavar="ACTION", parser_class=type(grade))
 
     def action(name: str, run, help_key: str, group=actions) -> argparse.ArgumentParser:
@@ -145,7 +148,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     roster_group = actions.add_parser(
         "roster", help=t("cli.grade_roster.help"), description=t("cli.grade_roster.help")
     )
-    needs_action(roster_group)
     roster_actions = roster_group.add_subparsers(
         dest="roster_command", metavar="ACTION", parser_class=type(grade)
     )

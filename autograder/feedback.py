@@ -5,7 +5,7 @@ code, so it cannot show a hidden test or a solution. For each question it shows 
 result and the practice check's own message (from the catalogue), or a plain sentence
 for a hidden check, an error, a time limit; then what to try next. A trainee's own
 error text is shortened and escaped, and every page is checked against the source
-notebook's secret lines (autograder/leaks.py) before it is written.
+notebook's secret lines (autograder/execution/leaks.py) before it is written.
 
 Pages go to `<workspace>/feedback/<trainee>/<assignment>/<notebook>.html` (where
 nbgrader's release_feedback looks for them) with a plain-text twin `feedback.txt`.
@@ -20,8 +20,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import leaks, results, statuses
-from autograder.execute import STOPPED, TIME_LIMIT
+from autograder import results, statuses
+from autograder.execution import leaks
+from autograder.execution.execute import STOPPED, TIME_LIMIT
 from autograder.progress import Progress
 from course.errors import UserError
 from course.manifest import curriculum

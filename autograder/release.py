@@ -67,7 +67,7 @@ def parse_due(text: str | None):
 
 def check_no_leaks(nb: nbformat.NotebookNode, secrets: list[str], where: str) -> None:
     """Refuse to hand out a notebook that shows a hidden test or a solution."""
-    from autograder.leaks import leaks, notebook_text
+    from autograder.execution.leaks import leaks, notebook_text
     from course.errors import UserError
     from course.messages import t
 
@@ -129,7 +129,7 @@ def release(workspace, assignment: str, due: str | None = None) -> dict[str, Pat
     """
     from nbgrader.api import Gradebook
 
-    from autograder.leaks import secret_lines
+    from autograder.execution.leaks import secret_lines
     from course.errors import UserError
     from course.manifest import curriculum
     from course.messages import t

@@ -2,7 +2,7 @@
 
 For each app notebook, two servers run one after the other on 127.0.0.1 in the same run:
 
-- `dgt apps` (course.apps.command: the dgt template, preheated kernels, limits);
+- `dgt apps` (course.serve.app_server.command: the dgt template, preheated kernels, limits);
 - plain `voila <notebook>` with Voila's default settings.
 
 A real Debian chromium opens the app page and the clock runs from `page.goto` until the
@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import CHROMIUM, CHROMIUM_ARGS, is_local  # noqa: E402
 from conftest import Server, free_port, wait_for_http  # noqa: E402
-from course import apps  # noqa: E402
 from course.manifest import APPS_DIR  # noqa: E402
+from course.serve import app_server  # noqa: E402
 
 # What "interactive" means per app: its main output widget is rendered.
 READY = {
@@ -105,7 +105,7 @@ def run_server(browser, kind: str, notebook: str, repeat: int) -> dict:
     port = free_port()
     path = APPS_DIR / f"{notebook}.ipynb"
     if kind == "dgt":
-        command, url = apps.command(port), f"/voila/render/{notebook}.ipynb"
+        command, url = app_server.command(port), f"/voila/render/{notebook}.ipynb"
     else:
         command, url = plain_command(path, port), "/"
     server = Server(command, port, cwd=APPS_DIR)

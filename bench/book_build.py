@@ -9,7 +9,7 @@ Run: .venv/bin/python bench/book_build.py [--skip-full] [--skip-bundle]
 - page weight: every page opened in Debian's chromium over http://127.0.0.1 with a cold
   cache (a fresh browser context per page); the bytes of every response body it fetched;
   then the same for a copy with the theme's untrimmed stylesheets and icon fonts (the
-  ratio is what course.book_trim saves).
+  ratio is what course.publish.trim saves).
 Prints a Markdown table for docs/benchmarks.md.
 """
 
@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from course import book, book_pdf, bundle  # noqa: E402
 from course.manifest import curriculum  # noqa: E402
+from course.publish import book, bundle, pdf  # noqa: E402
 
 
 def timed(action) -> float:
@@ -58,7 +58,7 @@ def page_weights(html_dir: Path) -> dict[str, int]:
     weights: dict[str, int] = {}
     try:
         wait_for_http(f"{server.url}/index.html", timeout=30)
-        names = [f"{n}.html" for _, n, _ in book_pdf.pages_in_order()] + ["search.html"]
+        names = [f"{n}.html" for _, n, _ in pdf.pages_in_order()] + ["search.html"]
         with sync_playwright() as playwright:
             chromium = harness.launch(playwright)
             for name in names:
@@ -117,11 +117,9 @@ def main() -> None:
     html_dir = book.output_dir()
     results["html_bytes"] = folder_size(html_dir)
     results["html_files"] = sum(1 for p in html_dir.rglob("*") if p.is_file())
-    results["pdf_s"] = timed(book_pdf.make_pdf)
-    results["pdf_bytes"] = book_pdf.pdf_path().stat().st_size
-    pages = subprocess.run(
-        ["pdfinfo", str(book_pdf.pdf_path())], capture_output=True, text=True
-    ).stdout
+    results["pdf_s"] = timed(pdf.make_pdf)
+    results["pdf_bytes"] = pdf.pdf_path().stat().st_size
+    pages = subprocess.run(["pdfinfo", str(pdf.pdf_path())], capture_output=True, text=True).stdout
     results["pdf_pages"] = next(
         (line.split()[-1] for line in pages.splitlines() if line.startswith("Pages")), "?"
     )

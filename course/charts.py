@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from course import benchmark, data
+from course import data, egdi_peers
 from course.messages import t
 
 
@@ -20,7 +20,7 @@ def trend(countries: list[str], measure: str = "egdi", table: pd.DataFrame | Non
         _, ax = plt.subplots(figsize=(7, 4))
     names = data.countries().set_index("iso3")["name"]
     for iso3 in countries:
-        points = benchmark.series(iso3, measure, table)
+        points = egdi_peers.series(iso3, measure, table)
         bold = iso3 == "LAO"
         ax.plot(
             points.index,
@@ -63,7 +63,7 @@ def _source(ax, text: str) -> None:
 
 
 def gaps(gap_table: pd.DataFrame, country: str, ax=None):
-    """Bar chart of component gaps (from `benchmark.component_gaps`); returns the Axes."""
+    """Bar chart of component gaps (from `egdi_peers.component_gaps`); returns the Axes."""
     import matplotlib.pyplot as plt
 
     if ax is None:

@@ -17,7 +17,7 @@ from course.messages import t
 
 MANIFEST = Path(__file__).parent / "curriculum.toml"
 PACKAGE_DIR = Path(__file__).parent
-APPS_DIR = PACKAGE_DIR / "apps"
+APPS_DIR = PACKAGE_DIR / "serve" / "apps"
 
 
 def repo_root() -> Path:

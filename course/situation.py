@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from course import benchmark, cells
+from course import cells, egdi_peers
 from course.errors import UserError
 from course.messages import t
 
@@ -456,12 +456,12 @@ def swot_actions(swot: pd.DataFrame, top: int = 2) -> pd.DataFrame:
 def benchmark_priority(
     iso3: str = "LAO", year: int = 2024, peers: list[str] | None = None
 ) -> pd.DataFrame:
-    """Return the EGDI components in the order to work on them (real data, `course.benchmark`).
+    """Return the EGDI components in the order to work on them (real data, `course.egdi_peers`).
 
     Columns: priority (1 = first), component, value, peers (median of the other peers),
     gap (value minus peers; below 0 = behind). The largest gap behind comes first.
     """
-    table = benchmark.component_gaps(iso3, year, peers)
+    table = egdi_peers.component_gaps(iso3, year, peers)
     table = table.sort_values("gap", ignore_index=True)
     table.insert(0, "priority", range(1, len(table) + 1))
     return table

@@ -9,9 +9,9 @@ import urllib.request
 import pytest
 
 from conftest import Server, free_port, wait_for_http
-from course import apps
 from course.manifest import APPS_DIR, curriculum
 from course.messages import t
+from course.serve import app_server
 
 APPS = curriculum().apps
 # Any http(s) URL in a page that is not an XML namespace name (those are never fetched).
@@ -42,7 +42,7 @@ def raw_status(port: int, path: str) -> int:
 @pytest.fixture(scope="module")
 def voila():
     port = free_port()
-    server = Server(apps.command(port), port, cwd=APPS_DIR)
+    server = Server(app_server.command(port), port, cwd=APPS_DIR)
     try:
         wait_for_http(server.url + "/", timeout=60)
         yield server
@@ -52,7 +52,7 @@ def voila():
 
 def test_command_is_local_and_limited():
     """The command binds 127.0.0.1, uses our template, preheats, limits time, files and extensions."""
-    line = " ".join(apps.command(8866))
+    line = " ".join(app_server.command(8866))
     for setting in (
         "--Voila.ip=127.0.0.1",
         "--template=dgt",
@@ -68,7 +68,7 @@ def test_command_is_local_and_limited():
 
 def test_landing_page_lists_every_app_by_catalogue_title():
     """The landing page links every app of the manifest, titled from the catalogue, escaped."""
-    page = apps.landing_html("/")
+    page = app_server.landing_html("/")
     for app in APPS:
         assert f'href="/voila/render/{app.notebook}"' in page
         assert html.escape(t(app.title_key)) in page
@@ -78,8 +78,8 @@ def test_landing_page_lists_every_app_by_catalogue_title():
 def test_page_title_comes_from_the_catalogue():
     """The browser-tab title of an app is its catalogue title; an unknown name stays as it is."""
     for app in APPS:
-        assert apps.page_title(app.path.stem) == html.escape(t(app.title_key))
-    assert apps.page_title("<x>") == "&lt;x&gt;"
+        assert app_server.page_title(app.path.stem) == html.escape(t(app.title_key))
+    assert app_server.page_title("<x>") == "&lt;x&gt;"
 
 
 @pytest.mark.slow
@@ -125,10 +125,10 @@ def test_error_page_loads_nothing_from_outside(voila):
     "path",
     [
         "/voila/files/egdi_explorer.ipynb",
-        "/voila/files/../apps.py",
-        "/voila/files/%2e%2e/apps.py",
+        "/voila/files/../app_server.py",
+        "/voila/files/%2e%2e/app_server.py",
         "/voila/files/../../README.md",
-        "/voila/render/../apps.py",
+        "/voila/render/../app_server.py",
         "/voila/render/%2e%2e/%2e%2e/README.md",
         "/voila/render/../../modules/B1-foundations/B1-1-digital-government.ipynb",
         "/voila/static/../../../../../etc/passwd",

@@ -21,9 +21,9 @@ import pytest
 
 from browser import open_page
 from conftest import Server, free_port, wait_for_http
-from course import apps
 from course.manifest import APPS_DIR, curriculum
 from course.messages import t
+from course.serve import app_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 TIMEOUT = 60_000  # ms; a cold kernel on a busy 2-core machine can take a while
@@ -32,7 +32,7 @@ TIMEOUT = 60_000  # ms; a cold kernel on a busy 2-core machine can take a while
 @pytest.fixture(scope="module")
 def voila():
     port = free_port()
-    server = Server(apps.command(port), port, cwd=APPS_DIR)
+    server = Server(app_server.command(port), port, cwd=APPS_DIR)
     try:
         wait_for_http(server.url + "/", timeout=60)
         yield server
@@ -40,7 +40,7 @@ def voila():
         server.stop()
 
 
-# Set by the page script once the kernel connection is open (course/voila/frontend).
+# Set by the page script once the kernel connection is open (course/serve/voila/frontend).
 CONNECTED = "body[data-dgt-kernel='connected']"
 
 
@@ -493,7 +493,7 @@ def test_me_exports_match_the_screen(me_page):
     assert_clean(report)
 
 
-# --- the page script (course/voila/frontend) -----------------------------------------------
+# --- the page script (course/serve/voila/frontend) -----------------------------------------------
 
 
 def kernel_id(page) -> str:

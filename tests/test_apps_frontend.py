@@ -1,4 +1,4 @@
-"""The apps' page script (course/voila/frontend): built from its sources, offline, its words from the catalogue.
+"""The apps' page script (course/serve/voila/frontend): built from its sources, offline, its words from the catalogue.
 
 The script is committed built (dgt-apps.js and dgt-apps.css in the dgt template), so that
 neither `make lab` nor `make test` needs Node.js. These tests notice a source changed
@@ -13,11 +13,11 @@ import hashlib
 import json
 import re
 
-from course import apps
 from course.messages import t
+from course.serve import app_server
 
-FRONTEND = apps.JUPYTER_DATA.parent / "frontend"
-STATIC = apps.JUPYTER_DATA / "voila" / "templates" / "dgt" / "static"
+FRONTEND = app_server.JUPYTER_DATA.parent / "frontend"
+STATIC = app_server.JUPYTER_DATA / "voila" / "templates" / "dgt" / "static"
 BUILT = [STATIC / "dgt-apps.js", STATIC / "dgt-apps.css"]
 
 
@@ -39,7 +39,7 @@ def test_the_built_script_and_stylesheet_come_from_the_committed_sources():
     for path in BUILT:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert expected in first, (
-            f"{path.name} is older than course/voila/frontend: run make frontend"
+            f"{path.name} is older than course/serve/voila/frontend: run make frontend"
         )
 
 
@@ -89,19 +89,19 @@ def test_every_word_the_script_shows_is_in_the_catalogue():
     """The keys the script asks for are the ones the page gives it, and the catalogue has them."""
     source = (FRONTEND / "src" / "index.js").read_text(encoding="utf-8")
     used = set(re.findall(r"message\('([\w.]+)'", source))
-    given = json.loads(apps.frontend_messages())
+    given = json.loads(app_server.frontend_messages())
     assert used, "the script shows no catalogue words?"
     assert used <= set(given)
     for key, text in given.items():
         assert text == t(key)
-    assert apps.frontend_messages(key="loading") == t("apps.frontend.loading")
+    assert app_server.frontend_messages(key="loading") == t("apps.frontend.loading")
 
 
 def test_the_messages_cannot_end_the_script_element(monkeypatch):
     """The JSON put inside <script> escapes < and >, so a translation with '</script>' stays text."""
     hostile = "Reload </script><script>alert(1)</script>"
-    monkeypatch.setattr(apps, "t", lambda key: hostile)
-    page_text = apps.frontend_messages()
+    monkeypatch.setattr(app_server, "t", lambda key: hostile)
+    page_text = app_server.frontend_messages()
     assert "<" not in page_text and ">" not in page_text
     assert set(json.loads(page_text).values()) == {hostile}
-    assert "<" not in apps.frontend_messages(key="loading")
+    assert "<" not in app_server.frontend_messages(key="loading")

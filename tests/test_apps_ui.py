@@ -10,7 +10,13 @@ import pytest
 from course import data, indicators, maturity, roadmap
 from course.errors import UserError
 from course.messages import t
-from course.ui import common, egdi_explorer, maturity_assessment, me_dashboard, roadmap_builder
+from course.serve.ui import (
+    common,
+    egdi_explorer,
+    maturity_assessment,
+    me_dashboard,
+    roadmap_builder,
+)
 
 
 def test_table_escapes_cells_and_keeps_raw_columns():
@@ -50,7 +56,7 @@ def test_show_adds_the_widget_state_only_on_the_apps_server(monkeypatch):
     import IPython.display
     import ipywidgets
 
-    from course.apps import PAGE_STATE_ENV
+    from course.serve.app_server import PAGE_STATE_ENV
 
     shown: list[tuple[object, dict]] = []
     monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append((obj, kw)))

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from conftest import LESSONS
-from course import book
 from course.manifest import curriculum
 from course.messages import t
+from course.publish import book
 
 HREF = re.compile(r'href="([^"#:]+\.html)(?:#[^"]*)?"')
 EXTERNAL = re.compile(r"""<(?:script|link)\b[^>]*(?:src|href)=["'](?:https?:)?//""", re.IGNORECASE)

@@ -12,8 +12,8 @@ import yaml
 
 from browser import open_page
 from conftest import Server, free_port, wait_for_http
-from course import book
-from course.book_pdf import pages_in_order
+from course.publish import book
+from course.publish.pdf import pages_in_order
 
 PROTOCOLS = ["http", "file"]
 
@@ -217,7 +217,7 @@ STYLE_PAGES = [
 @pytest.mark.slow
 @pytest.mark.browser
 def test_trimmed_stylesheets_style_every_element_as_the_originals(built, browser, tmp_path):
-    """Dropping unused rules (course.book_trim) changes no computed style: each page is compared
+    """Dropping unused rules (course.publish.trim) changes no computed style: each page is compared
     with a copy of the book that has the untrimmed stylesheets back."""
     cache = built.parent / f".{built.name}-trim" / "css"
     untrimmed = tmp_path / "html"

@@ -9,8 +9,9 @@ import zipfile
 
 import pytest
 
-from course import book, book_pdf, bundle
 from course.manifest import curriculum
+from course.publish import book, bundle
+from course.publish import pdf as book_pdf
 
 
 @pytest.fixture(scope="module")

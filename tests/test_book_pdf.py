@@ -7,9 +7,10 @@ import subprocess
 
 import pytest
 
-from course import book, book_pdf
 from course.manifest import curriculum
 from course.messages import t
+from course.publish import book
+from course.publish import pdf as book_pdf
 
 
 @pytest.fixture(scope="module")

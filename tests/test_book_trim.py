@@ -1,16 +1,16 @@
-"""Trimming the book's theme stylesheets and icon fonts (course.book_trim), without a build."""
+"""Trimming the book's theme stylesheets and icon fonts (course.publish.trim), without a build."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from course import book_trim
+from course.publish import trim
 
 WORDS = {"btn", "show", "bd-sidebar", "fa-bars", "active", "main"}
 
 
 def trimmed(css: str, words: set[str] = WORDS) -> str:
-    return book_trim.trim_css(css, words).removeprefix(book_trim.TRIMMED_MARK).strip()
+    return trim.trim_css(css, words).removeprefix(trim.TRIMMED_MARK).strip()
 
 
 def test_rules_for_classes_no_page_has_are_dropped():
@@ -58,7 +58,7 @@ def test_page_words_come_from_classes_ids_and_scripts(tmp_path):
         encoding="utf-8",
     )
     (tmp_path / "_static" / "app.js").write_text('x.classList.toggle("collapsing")')
-    words = book_trim.page_words(tmp_path)
+    words = trim.page_words(tmp_path)
     assert {"bd-main", "col-md-9", "top", "is-open", "collapsing"} <= words
     assert "carousel" not in words
 
@@ -74,7 +74,7 @@ def test_a_vendored_package_counts_only_when_a_page_loads_it(tmp_path):
     (tmp_path / "lesson" / "page.html").write_text(
         '<script src="../_static/vendor/mathjax/main.js?v=1"></script>', encoding="utf-8"
     )
-    words = book_trim.page_words(tmp_path)
+    words = trim.page_words(tmp_path)
     assert {"mathjax-entry", "mathjax-part"} <= words
     assert not {"widgets-entry", "widgets-part"} & words
 
@@ -85,7 +85,7 @@ def test_glyphs_are_the_characters_of_short_strings():
         '@media print{.a:after{content:"\\f00d"}}'
         ':root{--fa-font-solid:normal 900 1em/1 "Font Awesome 6 Free"}'
     )
-    assert book_trim.glyphs(css) == {0xF0C9, 0xF05A, 0x2B, 0xF00D}
+    assert trim.glyphs(css) == {0xF0C9, 0xF05A, 0x2B, 0xF00D}
 
 
 def test_trimming_again_starts_from_the_original(tmp_path):
@@ -94,11 +94,11 @@ def test_trimming_again_starts_from_the_original(tmp_path):
     static.mkdir()
     sheet = static / "theme.css"
     sheet.write_text(".btn{a:1}.carousel{b:2}", encoding="utf-8")
-    book_trim.trim_stylesheets(static, cache, (), WORDS)
+    trim.trim_stylesheets(static, cache, (), WORDS)
     assert "b:2" not in sheet.read_text(encoding="utf-8")
-    book_trim.trim_stylesheets(static, cache, (), WORDS | {"carousel"})
+    trim.trim_stylesheets(static, cache, (), WORDS | {"carousel"})
     text = sheet.read_text(encoding="utf-8")
-    assert text.startswith(book_trim.TRIMMED_MARK) and "a:1" in text and "b:2" in text
+    assert text.startswith(trim.TRIMMED_MARK) and "a:1" in text and "b:2" in text
 
 
 def test_an_icon_font_is_cut_to_the_glyphs_it_needs(tmp_path):
@@ -108,6 +108,6 @@ def test_an_icon_font_is_cut_to_the_glyphs_it_needs(tmp_path):
     theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
     source = theme / "static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2"
     target = tmp_path / "fa-solid-900.woff2"
-    book_trim.trim_fonts({source: target}, {0xF0C9, 0xF05A}, tmp_path / "cache")
+    trim.trim_fonts({source: target}, {0xF0C9, 0xF05A}, tmp_path / "cache")
     assert set(TTFont(str(target)).getBestCmap()) == {0xF0C9, 0xF05A}
     assert target.stat().st_size < source.stat().st_size / 10

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import leaks
+from autograder.execution import leaks
 from autograder.submissions import answered
 from course.cli import main
 from course.manifest import curriculum, repo_root

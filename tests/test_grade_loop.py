@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import leaks
+from autograder.execution import leaks
 from autograder.submissions import answered
 from conftest import free_port, wait_for_http
 from course.cli import main

@@ -17,8 +17,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import autograde, kernels
+from autograder import autograde
 from autograder import workspace as workspaces
+from autograder.execution import kernels
 from autograder.submissions import answered
 from course.cli import main
 from course.errors import UserError

@@ -9,9 +9,10 @@ import sys
 import nbformat
 import pytest
 
-from autograder import autograde, sandbox
+from autograder import autograde
 from autograder import workspace as workspaces
-from autograder.pool import ExecutionPool, Job
+from autograder.execution import sandbox
+from autograder.execution.pool import ExecutionPool, Job
 from course.manifest import curriculum, repo_root
 
 B1 = curriculum().module("B1-foundations").exercise

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import nbformat
 import pytest
 
-from autograder import collect, export, leaks, progress, report, results, roster, statuses
-from autograder.execute import STOPPED, TIME_LIMIT, problems, stopped_output
+from autograder import collect, export, progress, report, results, roster, statuses
+from autograder.execution import leaks
+from autograder.execution.execute import STOPPED, TIME_LIMIT, problems, stopped_output
 from autograder.feedback import reason
 from autograder.submissions import answered
 from course.errors import UserError

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from conftest import ROOT, free_port, wait_for_http
-from course import lab
+from course.serve import lab
 
 
 def test_lab_home_links_are_idempotent_and_safe(tmp_path):

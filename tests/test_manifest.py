@@ -58,10 +58,10 @@ def test_grade_ids_follow_the_question_names(module):
 
 def test_apps_exist_and_belong_to_modules():
     """Every app notebook exists and names a module of the manifest."""
-    course = curriculum()
-    for app in course.apps:
+    manifest = curriculum()
+    for app in manifest.apps:
         assert app.path.is_file()
-        assert app.id in course.module(app.module).apps
+        assert app.id in manifest.module(app.module).apps
 
 
 def test_every_module_folder_is_in_the_manifest():

@@ -41,12 +41,12 @@ def test_question_hints_and_check_messages_are_in_the_catalogue():
 def test_manifest_titles_are_in_the_catalogue():
     """Module and app titles, and track captions, come from the catalogue."""
     english = messages.catalogue("en")
-    course = curriculum()
-    for module in course.modules:
+    manifest = curriculum()
+    for module in manifest.modules:
         assert module.title_key in english
-    for app in course.apps:
+    for app in manifest.apps:
         assert app.title_key in english
-    for track in course.tracks:
+    for track in manifest.tracks:
         assert f"book.track.{track}" in english
 
 

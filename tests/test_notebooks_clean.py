@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from course.authoring import NOTEBOOK_METADATA
 from course.manifest import repo_root
+from course.publish.authoring import NOTEBOOK_METADATA
 
 NOTEBOOKS = sorted(
     p

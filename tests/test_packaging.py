@@ -13,7 +13,7 @@ from course.manifest import PACKAGE_DIR, repo_root
 def test_wheel_holds_every_runtime_file(tmp_path):
     """Manifest, catalogues, data, app notebooks and the Voila template are all in the wheel.
 
-    The apps' page script ships built in the template; its sources (course/voila/frontend)
+    The apps' page script ships built in the template; its sources (course/serve/voila/frontend)
     are for rebuilding it and stay out.
     """
     subprocess.run(
@@ -36,7 +36,7 @@ def test_wheel_holds_every_runtime_file(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     needed = [
         path
-        for folder in ("messages", "data/files", "apps", "voila/jupyter")
+        for folder in ("messages", "data/files", "serve/apps", "serve/voila/jupyter")
         for path in (PACKAGE_DIR / folder).rglob("*")
         if path.is_file() and not path.name.startswith(".") and "__pycache__" not in path.parts
     ]
@@ -47,6 +47,6 @@ def test_wheel_holds_every_runtime_file(tmp_path):
         if f"course/{p.relative_to(PACKAGE_DIR).as_posix()}" not in names
     ]
     assert not missing
-    assert "course/voila/jupyter/voila/templates/dgt/static/dgt-apps.js" in names
-    assert not [name for name in names if name.startswith("course/voila/frontend/")]
+    assert "course/serve/voila/jupyter/voila/templates/dgt/static/dgt-apps.js" in names
+    assert not [name for name in names if name.startswith("course/serve/voila/frontend/")]
     assert "autograder/nbgrader_config.py" in names

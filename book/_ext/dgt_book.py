@@ -7,7 +7,7 @@
 - Assets: vendored scripts load only on the pages that need them, and the live-code
   (thebe) scripts, which would reach a CDN, are left out. After the build, the theme's
   icon bundle becomes a small inline-SVG script, stylesheet rules no page can use are
-  dropped and the icon fonts are cut to the glyphs left (course.book_trim).
+  dropped and the icon fonts are cut to the glyphs left (course.publish.trim).
 - Glossary: the first time a page uses a term from glossary.md, the term links there
   (`dgt book build` puts the glossary's terms in the config value dgt_glossary_terms,
   so a changed glossary re-reads every page).
@@ -27,7 +27,7 @@ from sphinx.config import Config
 from sphinx.search.en import SearchEnglish
 from sphinx.transforms import SphinxTransform
 
-from course import book_trim
+from course.publish import trim
 
 LAO_RUN = re.compile(r"[\u0E80-\u0EFF]+")
 LAO_CLUSTER = re.compile(r"[\u0E80-\u0EFF][\u0EB1\u0EB4-\u0EBC\u0EC8-\u0ECE]*")
@@ -286,7 +286,7 @@ def lighten_pages(app: Sphinx, exception: Exception | None) -> None:
     """Replace the 1.5 MB icon bundle; keep the search index on the search page only (the
     theme loads it on every page for a search-as-you-type box that this book switches
     off); then drop the stylesheet rules no page uses and cut the icon fonts to the
-    glyphs left (course.book_trim)."""
+    glyphs left (course.publish.trim)."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
@@ -306,7 +306,7 @@ def lighten_pages(app: Sphinx, exception: Exception | None) -> None:
         (scripts / f"fontawesome.js{suffix}").unlink(missing_ok=True)
     (outdir / "_static" / "styles" / "pydata-sphinx-theme.css.map").unlink(missing_ok=True)
     font_sources = static / "vendor" / "fontawesome" / "webfonts"
-    book_trim.trim_book(outdir, font_sources, outdir.parent / f".{outdir.name}-trim")
+    trim.trim_book(outdir, font_sources, outdir.parent / f".{outdir.name}-trim")
 
 
 def _write(path: Path, text: str) -> None:

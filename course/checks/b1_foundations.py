@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from course import benchmark, data
+from course import data, egdi_peers
 from course.learn import Check, Question, close_to, in_range, is_instance, is_number, one_of
 
 LAO, YEAR = "LAO", 2024
@@ -15,11 +15,11 @@ def _asean_sorted(value: pd.DataFrame) -> bool:
 
 
 def _asean_members(value: pd.DataFrame) -> bool:
-    return set(value["country"]) == set(benchmark.peer_table(YEAR)["country"])
+    return set(value["country"]) == set(egdi_peers.peer_table(YEAR)["country"])
 
 
 def _gaps_match(value: pd.Series) -> bool:
-    expected = benchmark.component_gaps(LAO, YEAR).set_index("component")["gap"]
+    expected = egdi_peers.component_gaps(LAO, YEAR).set_index("component")["gap"]
     return all(abs(float(value[c]) - expected[c]) <= 1e-3 for c in data.COMPONENTS)
 
 
@@ -31,7 +31,7 @@ QUESTIONS = [
         checks=(
             is_number(),
             in_range(0, 1),
-            close_to(lambda: benchmark.value(LAO, YEAR), 5e-4),
+            close_to(lambda: egdi_peers.value(LAO, YEAR), 5e-4),
         ),
         hints=("B1.q1.hint1", "B1.q1.hint2", "B1.q1.hint3"),
     ),
@@ -43,7 +43,7 @@ QUESTIONS = [
             is_number(),
             in_range(-1, 1),
             Check("B1.q2.sign", lambda v: float(v) > 0),
-            close_to(lambda: benchmark.change(LAO, 2010, YEAR), 5e-4),
+            close_to(lambda: egdi_peers.change(LAO, 2010, YEAR), 5e-4),
         ),
         hints=("B1.q2.hint1", "B1.q2.hint2"),
     ),
@@ -68,7 +68,7 @@ QUESTIONS = [
                 "check.is_whole_number", lambda v: float(v) == int(v) and not isinstance(v, bool)
             ),
             in_range(1, len(data.asean())),
-            Check("B1.q4.position", lambda v: int(v) == benchmark.position(LAO, YEAR)),
+            Check("B1.q4.position", lambda v: int(v) == egdi_peers.position(LAO, YEAR)),
         ),
         hints=("B1.q4.hint1", "B1.q4.hint2"),
     ),
@@ -79,7 +79,7 @@ QUESTIONS = [
         checks=(
             is_instance(str, "check.is_text"),
             one_of(list(data.COMPONENTS)),
-            Check("B1.q5.weakest", lambda v: v == benchmark.holding_back(LAO, YEAR)),
+            Check("B1.q5.weakest", lambda v: v == egdi_peers.holding_back(LAO, YEAR)),
         ),
         hints=("B1.q5.hint1", "B1.q5.hint2"),
     ),

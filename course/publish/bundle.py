@@ -1,0 +1,208 @@
+"""The USB bundle: one zip that lets a computer without internet read the book and run the lab.
+
+`make_bundle()` writes `dgt-lab/` into a zip:
+
+    README.md            how to install and start the lab offline (book/_bundle/README.md)
+    book/html/           the HTML book (open book/html/index.html)
+    book/dgt-lab-book.pdf
+    curriculum/modules/  the lesson notebooks
+    curriculum/exercises/  the trainee version of every exercise (no solutions)
+    data/                the course data: real data with PROVENANCE.md, SYNTHETIC datasets
+    wheelhouse/          every wheel the lab needs on this platform, and the lab itself
+    constraints.txt      the pinned versions (requirements.lock)
+
+The wheelhouse is built with `pip wheel` against the pinned set (from the package
+registry) and kept under book/_build; it is refreshed only when requirements.lock or
+pyproject.toml change, and only the lab's own wheel is rebuilt each time. The zip is written to a temporary file and
+renamed, so a failed run leaves no half-written bundle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from course.errors import UserError
+from course.manifest import curriculum, repo_root
+from course.messages import t
+from course.publish import book
+
+TOP = "dgt-lab"
+PROJECT_FILES = ("pyproject.toml", "README.md", "course", "autograder")
+
+
+def bundle_path() -> Path:
+    return book.book_dir() / "_build" / "dgt-lab-bundle.zip"
+
+
+def lock_file() -> Path:
+    return repo_root() / "requirements.lock"
+
+
+def lock_digest() -> str:
+    """A digest of requirements.lock and pyproject.toml: the wheelhouse's cache key."""
+    digest = hashlib.sha256()
+    for name in ("requirements.lock", "pyproject.toml"):
+        digest.update((repo_root() / name).read_bytes())
+    return digest.hexdigest()
+
+
+def wheelhouse_dir() -> Path:
+    """The cached wheelhouse for this Python and machine (under book/_build)."""
+    tag = f"{sys.implementation.cache_tag}-{platform.machine()}"
+    return book.book_dir() / "_build" / "wheelhouse" / tag
+
+
+def pinned_versions() -> dict[str, str]:
+    """The exact versions in requirements.lock, by normalised project name."""
+    pins = {}
+    for line in lock_file().read_text(encoding="utf-8").splitlines():
+        name, sep, version = line.split("#")[0].strip().partition("==")
+        if sep:
+            pins[_normalise(name)] = version.strip()
+    return pins
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _pip(*arguments: str) -> None:
+    command = [sys.executable, "-m", "pip", "--disable-pip-version-check", *arguments]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["?"])[-1]
+        raise UserError(t("bundle.pip_failed", message=last))
+
+
+def _project_copy(folder: Path) -> Path:
+    """Copy the files that make up the lab's own package (without caches) into `folder`."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = repo_root() / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=ignore)
+        else:
+            shutil.copy2(source, folder / name)
+    return folder
+
+
+def build_wheelhouse(folder: Path | None = None) -> Path:
+    """Fill `folder` with the lab's wheel and every wheel it needs, at the pinned versions.
+
+    The third-party wheels are fetched when requirements.lock or pyproject.toml changed
+    since the last run (`.complete` holds their digest); wheels already in the folder
+    are reused and wheels no longer pinned are removed. The lab's own wheel is rebuilt
+    every time from the current sources.
+    """
+    folder = folder or wheelhouse_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = folder / ".complete"
+    for old in folder.glob("dgt_lab-*.whl"):
+        old.unlink()
+    with tempfile.TemporaryDirectory(prefix="dgt-wheel-") as tmp:
+        project = _project_copy(Path(tmp) / "project")
+        _pip("wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder), str(project))
+        if not stamp.is_file() or stamp.read_text().strip() != lock_digest():
+            stamp.unlink(missing_ok=True)
+            _pip(
+                "wheel",
+                "-q",
+                "--prefer-binary",
+                "-c",
+                str(lock_file()),
+                "--find-links",
+                str(folder),
+                "-w",
+                str(folder),
+                str(project),
+            )
+            # Drop wheels of versions no longer pinned (pip and wheel are not in the lock).
+            pins = pinned_versions()
+            for wheel in folder.glob("*.whl"):
+                name, version = wheel.name.split("-")[:2]
+                if pins.get(_normalise(name), version) != version:
+                    wheel.unlink()
+            stamp.write_text(lock_digest() + "\n")
+    return folder
+
+
+def _trainee_exercises(folder: Path) -> list[Path]:
+    from autograder.release import write_trainee_version
+
+    written = []
+    for module in curriculum().modules:
+        target = folder / module.id / module.exercise.notebook
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_trainee_version(module.exercise.source, target)
+        written.append(target)
+    return written
+
+
+def _add_tree(archive: zipfile.ZipFile, source: Path, prefix: str) -> None:
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".tmp":
+            archive.write(path, f"{prefix}/{path.relative_to(source).as_posix()}")
+
+
+def readme_text() -> str:
+    """The offline README, with this platform's Python version filled in."""
+    template = (book.book_dir() / "_bundle" / "README.md").read_text(encoding="utf-8")
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return template.replace("{python}", python).replace("{machine}", platform.machine())
+
+
+def make_bundle(
+    target: Path | None = None,
+    wheelhouse: Path | None = None,
+    build: bool = True,
+) -> Path:
+    """Write the USB bundle zip (atomically); return its path.
+
+    With `build`, the HTML book and the PDF are (re)built first; without it, the
+    existing ones are used and must be there.
+    """
+    from course.publish import pdf as book_pdf
+
+    target = Path(target) if target else bundle_path()
+    if build:
+        book.build(strict=True, quiet=True)
+        book_pdf.make_pdf()
+    html_dir, pdf = book.output_dir(), book_pdf.pdf_path()
+    for needed in (html_dir / "index.html", pdf):
+        if not needed.is_file():
+            raise UserError(t("bundle.missing", path=needed))
+    wheels = build_wheelhouse(wheelhouse)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with tempfile.TemporaryDirectory(prefix="dgt-bundle-") as work:
+            exercises = Path(work) / "exercises"
+            _trainee_exercises(exercises)
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr(f"{TOP}/README.md", readme_text())
+                archive.write(lock_file(), f"{TOP}/constraints.txt")
+                _add_tree(archive, html_dir, f"{TOP}/book/html")
+                archive.write(pdf, f"{TOP}/book/{pdf.name}")
+                for module in curriculum().modules:
+                    for lesson in module.lesson_paths:
+                        archive.write(lesson, f"{TOP}/curriculum/modules/{module.id}/{lesson.name}")
+                _add_tree(archive, exercises, f"{TOP}/curriculum/exercises")
+                from course.data import FILES
+
+                _add_tree(archive, FILES, f"{TOP}/data")
+                for wheel in sorted(wheels.glob("*.whl")):
+                    archive.write(wheel, f"{TOP}/wheelhouse/{wheel.name}", zipfile.ZIP_STORED)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    print(t("bundle.written", path=target, size=round(target.stat().st_size / 1e6, 1)))
+    return target

@@ -1,0 +1,247 @@
+"""Serve the apps with Voila on 127.0.0.1: one server, a landing page, every app notebook in course/apps.
+
+`dgt apps` runs `python -m course.serve.app_server`, which starts Voila with our settings:
+
+- this computer only (127.0.0.1), no tracebacks shown to the user;
+- the `dgt` template (course/serve/voila/jupyter/voila/templates/dgt): Voila's lab template
+  with our own page script (dgt-apps.js, built from course/serve/voila/frontend) in place of
+  Voila's JupyterLab front end, so a page is on screen in about a second; Font Awesome
+  served from a vendored copy instead of a CDN (voila#539); error pages that load
+  nothing from outside;
+- preheated kernels: each app is executed once in a spare kernel ahead of the first
+  visitor, so a page is ready fast; the pool refills itself after each visit;
+- sensible limits: a cell that runs longer than EXECUTION_TIMEOUT seconds is stopped,
+  idle kernels are culled (a closed page's kernel is stopped at once), /voila/files
+  serves nothing, the page config names only the widget manager's JupyterLab extension
+  (the page script loads none), and the template or theme cannot be swapped by a URL
+  parameter;
+- a landing page at "/" listing the apps by their catalogue titles, in place of
+  Voila's file tree (the tree and the contents API are not served at all).
+
+Voila is imported only when the server starts, so `import course.serve.app_server` stays light.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from course.manifest import APPS_DIR, curriculum
+from course.messages import t
+
+# A Jupyter data folder holding our Voila template (found through $JUPYTER_PATH).
+JUPYTER_DATA = Path(__file__).parent / "voila" / "jupyter"
+TEMPLATE = "dgt"
+EXECUTION_TIMEOUT = 60  # seconds one cell of an app may run
+POOL_SIZE = 1  # preheated kernels kept ready per app
+CULL_IDLE = 3600  # seconds before an idle kernel (a forgotten tab) is shut down
+# Set for the kernels the apps server starts (they inherit its environment): course.serve.ui.common.show
+# then writes the widgets' state into the page, which draws the app from it while the
+# kernel connection is still opening (see course/serve/voila/frontend/README.md).
+PAGE_STATE_ENV = "DGT_APP_PAGE_STATE"
+# The only JupyterLab extensions an app page needs: ipywidgets 8 and Voila's widget manager.
+EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
+
+
+def voila_arguments(port: int, open_browser: bool = False, preheat: bool = True) -> list[str]:
+    """Voila's command-line settings for the apps folder (see the module docstring)."""
+    arguments = [
+        str(APPS_DIR),
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
+        "--Voila.open_browser=True" if open_browser else "--no-browser",
+        f"--template={TEMPLATE}",
+        "--theme=light",
+        "--show_tracebacks=False",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--VoilaConfiguration.file_allowlist=[]",
+        "--VoilaConfiguration.file_denylist=['.*']",
+        f"--VoilaConfiguration.extension_allowlist={EXTENSIONS!r}",
+        f"--VoilaExecutor.timeout={EXECUTION_TIMEOUT}",
+        "--VoilaExporter.filters={'dgt_page_title': 'course.serve.app_server.page_title', "
+        "'dgt_frontend_messages': 'course.serve.app_server.frontend_messages'}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
+        "--MappingKernelManager.cull_interval=300",
+    ]
+    if preheat:
+        arguments += ["--preheat_kernel=True", f"--pool_size={POOL_SIZE}"]
+    return arguments
+
+
+def command(port: int, open_browser: bool = False, preheat: bool = True) -> list[str]:
+    """The command line that serves the apps on 127.0.0.1:`port` (run it from any folder)."""
+    return [
+        sys.executable,
+        "-m",
+        "course.serve.app_server",
+        *voila_arguments(port, open_browser, preheat),
+    ]
+
+
+def page_title(notebook_name: str) -> str:
+    """The browser-tab title of an app page (HTML-escaped): its catalogue title.
+
+    Used by the `dgt` template as the Jinja filter `dgt_page_title` on the notebook name.
+    """
+    for app in curriculum().apps:
+        if Path(app.notebook).stem == notebook_name:
+            return html.escape(t(app.title_key))
+    return html.escape(notebook_name)
+
+
+# The catalogue's words that the page script (course/serve/voila/frontend/src/index.js) may show.
+FRONTEND_MESSAGES = ("loading", "disconnected", "failed", "unknown_widget")
+
+
+def frontend_messages(_notebook_name: str = "", key: str | None = None) -> str:
+    """The page script's messages as JSON, safe inside a <script> element of the page.
+
+    Used by the `dgt` template as the Jinja filter `dgt_frontend_messages`; placeholders
+    such as {widget} are left for the script to fill in. With `key`: that one message,
+    HTML-escaped (the spinner's words).
+    """
+    if key is not None:
+        return html.escape(t(f"apps.frontend.{key}"))
+    words = {f"apps.frontend.{name}": t(f"apps.frontend.{name}") for name in FRONTEND_MESSAGES}
+    return json.dumps(words, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def landing_html(base_url: str = "/") -> str:
+    """The landing page: every app of the manifest with its title, purpose and module."""
+    items = []
+    manifest = curriculum()
+    for app in manifest.apps:
+        module = manifest.module(app.module)
+        url = f"{base_url}voila/render/{app.notebook}"
+        items.append(
+            f'<li class="dgt-app"><a href="{html.escape(url)}" data-app="{html.escape(app.id)}">'
+            f"{html.escape(t(app.title_key))}</a>"
+            f"<p>{html.escape(t(f'app.{app.id}.intro'))}</p>"
+            f'<p class="dgt-module">{html.escape(t("apps.landing.module", module=t(module.title_key)))}</p></li>'
+        )
+    title = html.escape(t("apps.landing.title"))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem;
+  color: #1a1a1a; line-height: 1.5; }}
+h1 {{ font-size: 1.6rem; }}
+ul {{ list-style: none; padding: 0; }}
+li.dgt-app {{ border: 1px solid #ccc; border-radius: 6px; padding: 0.8rem 1rem; margin: 0.8rem 0; }}
+li.dgt-app a {{ font-size: 1.2rem; font-weight: bold; color: #0b5394; }}
+li.dgt-app p {{ margin: 0.3rem 0; }}
+.dgt-module, .dgt-note {{ color: #555; font-size: 0.9rem; }}
+</style></head>
+<body><h1>{title}</h1>
+<p>{html.escape(t("apps.landing.intro"))}</p>
+<ul class="dgt-apps">{"".join(items)}</ul>
+<p class="dgt-note">{html.escape(t("apps.landing.offline"))}</p>
+</body></html>"""
+
+
+def _server_class():
+    """Voila's application with the landing page in place of the file tree (imports Voila)."""
+    import tornado.web
+    from jupyter_server.utils import url_path_join
+    from voila.app import Voila
+    from voila.static_file_handler import TemplateStaticFileHandler
+    from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    class LandingHandler(tornado.web.RequestHandler):
+        """GET / : the list of apps."""
+
+        def initialize(self, base_url: str) -> None:
+            self.base_url = base_url
+
+        def get(self) -> None:
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-cache")
+            self.finish(landing_html(self.base_url))
+
+    class TemplateFiles(TemplateStaticFileHandler):
+        """Static files of our template only; any other path is a plain 404 (not a 500)."""
+
+        def parse_url_path(self, path: str) -> str:
+            parts = path.split("/")
+            if len(parts) < 3 or parts[:2] != [TEMPLATE, "static"] or ".." in parts:
+                raise tornado.web.HTTPError(404)
+            return super().parse_url_path(path)
+
+    class AppPage(TornadoVoilaHandler):
+        """An app page, with the _xsrf cookie that the page script sends back when the tab closes.
+
+        Voila only sets the cookie when a page asks for it; without it the request that stops
+        the page's kernel (POST voila/api/shutdown/<kernel>) is refused, and the kernel would
+        wait for the idle culler.
+        """
+
+        async def prepare(self) -> None:
+            await super().prepare()
+            self.xsrf_token  # noqa: B018 (reading it sets the cookie)
+
+    class AppsVoila(Voila):
+        """Voila serving course/apps with a landing page and no file browsing."""
+
+        @property
+        def data_dir(self) -> str:
+            # Voila's own data folder (themes), not our template folder that $JUPYTER_PATH adds.
+            from jupyter_core.paths import jupyter_path
+
+            ours = str(JUPYTER_DATA)
+            found = [p for p in jupyter_path("voila") if not p.startswith(ours)]
+            return next((p for p in found if os.path.isdir(p)), found[-1])
+
+        def init_handlers(self) -> list:
+            unwanted = (TornadoVoilaTreeHandler, VoilaContentsHandler)
+            handlers = []
+            for handler in super().init_handlers():
+                if handler[1] in unwanted:
+                    continue
+                if handler[1] is TemplateStaticFileHandler:
+                    handler = (handler[0], TemplateFiles, *handler[2:])
+                if handler[1] is TornadoVoilaHandler:
+                    handler = (handler[0], AppPage, *handler[2:])
+                handlers.append(handler)
+            landing = (self.server_url, LandingHandler, {"base_url": self.base_url})
+            to_landing = (
+                url_path_join(self.server_url, r"/voila/tree(/.*)?"),
+                tornado.web.RedirectHandler,
+                {"url": self.base_url},
+            )
+            return [landing, to_landing, *handlers]
+
+    return AppsVoila
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Start the apps server with Voila arguments `argv` (default: the process arguments)."""
+    os.environ[PAGE_STATE_ENV] = "1"
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [str(JUPYTER_DATA), *filter(None, [os.environ.get("JUPYTER_PATH")])]
+    )
+    _server_class().launch_instance(list(sys.argv[1:] if argv is None else argv))
+
+
+def serve(port: int = 8866, open_browser: bool = True) -> int:
+    """Serve the apps in the foreground until Ctrl+C; return Voila's exit status."""
+    print(t("cli.apps_url", url=f"http://127.0.0.1:{port}/"), flush=True)
+    try:
+        return subprocess.call(command(port, open_browser), cwd=APPS_DIR)
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Building blocks shared by the app UIs: messages, HTML tables, charts as SVG, downloads, uploads.
+
+Everything returns plain HTML strings (escaped) or small values, so the UIs can be
+tested without a browser. Charts are matplotlib figures made without pyplot and
+written as inline SVG with real text, so a screen reader (and a test) can read them.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import numbers
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from course.messages import t
+from course.serve.app_server import PAGE_STATE_ENV
+
+Formatter = Callable[[Any], str]
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value shown on screen."""
+    return html.escape(str(value))
+
+
+def message(text: str, kind: str = "error") -> str:
+    """One message line ("error", "ok" or "info"); errors are announced to screen readers."""
+    role = ' role="alert"' if kind == "error" else ""
+    return f'<p class="dgt-message dgt-{kind}"{role}>{esc(text)}</p>'
+
+
+def field_error(text: str) -> str:
+    """A short message shown right next to the field it is about (empty text: nothing)."""
+    if not text:
+        return ""
+    return f'<span class="dgt-field-error" role="alert">{esc(text)}</span>'
+
+
+def number(value: object, digits: int = 2) -> str:
+    """A number for the screen: fixed digits, empty for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    try:
+        return f"{float(value):,.{digits}f}"  # numpy numbers
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def whole(value: object) -> str:
+    """A whole number such as a year, without thousands commas; empty for a missing value."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(int(value))
+
+
+def percent(value: object, digits: int = 0) -> str:
+    """A share 0..1 as a percentage, empty for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return f"{float(value) * 100:.{digits}f}%"
+
+
+def table(
+    rows: pd.DataFrame,
+    columns: Sequence[tuple[str, str]],
+    *,
+    formats: Mapping[str, Formatter] | None = None,
+    raw: Iterable[str] = (),
+    caption: str | None = None,
+    css_class: str = "",
+    row_class: Callable[[pd.Series], str] | None = None,
+) -> str:
+    """An HTML table of `rows`: `columns` are (column, header text) pairs.
+
+    Cells are escaped, except the columns named in `raw` (already-safe HTML made by
+    a formatter here). Numbers are right-aligned.
+    """
+    formats = dict(formats or {})
+    raw = set(raw)
+    head = "".join(f"<th scope='col'>{esc(label)}</th>" for _, label in columns)
+    body = []
+    for _, row in rows.iterrows():
+        cells = []
+        for column, _ in columns:
+            value = row[column]
+            text = formats[column](value) if column in formats else value
+            numeric = isinstance(value, numbers.Number) and not isinstance(value, bool)
+            text = "" if text is None or (isinstance(text, float) and math.isnan(text)) else text
+            shown = str(text) if column in raw else esc(text)
+            cls = ' class="dgt-num"' if numeric else ""
+            cells.append(f"<td{cls} data-column='{esc(column)}'>{shown}</td>")
+        name = row_class(row) if row_class else ""
+        extra = f' class="{esc(name)}"' if name else ""
+        body.append(f"<tr{extra}>{''.join(cells)}</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="dgt-table {esc(css_class)}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def figure(width: float = 7, height: float = 4, constrained: bool = True):
+    """A new matplotlib Figure and Axes, made without pyplot (nothing global is kept).
+
+    `constrained=False` leaves the layout to the chart function (e.g. one that calls
+    tight_layout itself).
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained" if constrained else None)
+    if constrained:  # room for the source line at the foot
+        fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
+    return fig, fig.subplots()
+
+
+def svg(fig, label: str = "") -> str:
+    """The figure as inline SVG inside a div; text stays text (readable, searchable)."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "dgt"}):
+        fig.savefig(
+            buffer,
+            format="svg",
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        )
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    aria = f' role="img" aria-label="{esc(label)}"' if label else ""
+    return f'<div class="dgt-chart"{aria}>{text}</div>'
+
+
+def download_link(content: str | bytes, filename: str, mime: str) -> str:
+    """A link that saves `content` as `filename` in the browser (a data: URL, nothing leaves)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f'<p class="dgt-download"><a download="{esc(filename)}" '
+        f'href="data:{esc(mime)};base64,{encoded}">{esc(t("apps.download", name=filename))}</a></p>'
+    )
+
+
+def uploaded(value: object) -> tuple[str, bytes] | None:
+    """The (name, content) of the file in an ipywidgets 8 FileUpload value, or None."""
+    if not value:
+        return None
+    item = value[0] if isinstance(value, list | tuple) else next(iter(value.values()))
+    content = item["content"]
+    return str(item["name"]), bytes(content)
+
+
+def decode(name: str, content: bytes) -> str:
+    """An uploaded text file as a string (UTF-8, with or without a byte-order mark)."""
+    from course.errors import UserError
+
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UserError(t("apps.not_utf8", name=name)) from error
+
+
+def synthetic_banner(name: str) -> str:
+    """The SYNTHETIC label of a shipped dataset, shown above what comes from it."""
+    from course import data
+
+    return f'<p class="dgt-synthetic">{esc(data.synthetic_label(name))}</p>'
+
+
+def home_link() -> str:
+    """A link back to the landing page of the apps server."""
+    base = os.environ.get("VOILA_BASE_URL", "/") or "/"
+    return f'<p class="dgt-home"><a href="{esc(base)}">← {esc(t("apps.home"))}</a></p>'
+
+
+STATE_MIME = "application/vnd.dgt.widget-state+json"
+
+
+def show(app: Any) -> None:
+    """Display an app's widget; on the apps server also the state of every widget.
+
+    In JupyterLab this is a plain `display(app)`. Under `dgt apps` a second output carries
+    `Widget.get_manager_state()` (the same state the page would otherwise ask the kernel
+    for once connected, see course/serve/voila/frontend), as a type no other front end shows.
+    """
+    from IPython.display import display
+
+    display(app)
+    if os.environ.get(PAGE_STATE_ENV) == "1":
+        import ipywidgets
+
+        display({STATE_MIME: ipywidgets.Widget.get_manager_state(drop_defaults=False)}, raw=True)
