@@ -17,12 +17,12 @@ from __future__ import annotations
 import html
 import importlib
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from course.errors import UserError
-from course.messages import t
+from course.messages import has, t
 
 PASS, NOT_YET, NOT_ATTEMPTED = "pass", "not_yet", "not_attempted"
 
@@ -31,7 +31,15 @@ PASS, NOT_YET, NOT_ATTEMPTED = "pass", "not_yet", "not_attempted"
 class Check:
     """One practice check: a predicate and the catalogue key of its "not yet" message.
 
-    The message may use {variable} and {value}; it never shows the expected value.
+    Attributes:
+        message: The catalogue key of the "not yet" message. A full key has a dot
+            ("check.is_number"); a short name ("count") is a question's own message, and
+            `questions` turns it into the key "<CODE>.<question>.count". The message may
+            use {variable}, {value} and the names in `values`; it never shows the
+            expected value.
+        test: Takes the learner's value and returns True when the check passes. An
+            exception counts as "not yet", so a test may assume the earlier checks passed.
+        values: Extra {placeholders} for the message, e.g. the bounds of a range.
     """
 
     message: str
@@ -41,7 +49,15 @@ class Check:
 
 @dataclass(frozen=True)
 class Question:
-    """One question, declared once: name, variable, checks and hint series."""
+    """One question, declared once: name, variable, checks and hint series.
+
+    Attributes:
+        name: The question's id in the notebook ("q1"), used by `ex.check("q1", ...)`.
+        variable: The learner's variable the question asks for; messages name it.
+        checks: The practice checks in order; the first that fails gives the message.
+        hints: The catalogue keys of the hint series, shown one at a time.
+        points: What the question is worth in nbgrader's grading.
+    """
 
     name: str
     variable: str
@@ -216,7 +232,59 @@ class Exercise:
         return widgets.VBox([widgets.HBox([check_button, hint_button]), output])
 
 
-# Building blocks for check definitions -------------------------------------------------
+# Declaring questions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Questions:
+    """Declares the questions of one module, so a checks file spells no catalogue key.
+
+    In `course/checks/a1_working_with_data.py`::
+
+        q = Questions("A1")
+        QUESTIONS = [
+            q("q1", "n_records", hints=2, checks=[
+                whole_number(), in_range(1, 100_000), count(lambda: len(staff()))]),
+        ]
+
+    A check with a short message name ("count") gets the key "A1.q1.count"; the hints
+    are "A1.q1.hint1" and "A1.q1.hint2". Every key must be in the English catalogue,
+    and the series must be complete (no "A1.q1.hint3" left out), or ValueError says so.
+
+    Attributes:
+        code: The module's short code ("A1"), the first part of every key.
+    """
+
+    code: str
+
+    def __call__(
+        self,
+        name: str,
+        variable: str,
+        *,
+        checks: Sequence[Check],
+        hints: int,
+        points: float = 1,
+    ) -> Question:
+        """Return question `name` with its check keys and hint series filled in."""
+        prefix = f"{self.code}.{name}."
+        checks = tuple(
+            check if "." in check.message else replace(check, message=prefix + check.message)
+            for check in checks
+        )
+        hint_keys = tuple(f"{prefix}hint{n}" for n in range(1, hints + 1))
+        unknown = [k for k in (*(c.message for c in checks), *hint_keys) if not has(k)]
+        if unknown:
+            raise ValueError(f"{prefix[:-1]}: no message {', '.join(unknown)} in the catalogue")
+        if has(f"{prefix}hint{hints + 1}"):
+            raise ValueError(f"{prefix[:-1]}: hints={hints}, but the catalogue has more")
+        return Question(name, variable, checks, hint_keys, points)
+
+
+# Checks shared by the questions of every module -------------------------------------------
+#
+# A message given as a short name ("count") is the question's own; `Questions` makes it
+# "<CODE>.<question>.count". Expected values come as functions, computed when checked.
 
 
 def is_number() -> Check:
@@ -234,9 +302,19 @@ def is_number() -> Check:
     return Check("check.is_number", test)
 
 
-def in_range(low: float, high: float) -> Check:
-    """The number lies between low and high (inclusive)."""
-    return Check("check.in_range", lambda v: low <= float(v) <= high, {"low": low, "high": high})
+def whole_number() -> Check:
+    """The value is a whole number such as 3 or 3.0 (not bool)."""
+    return Check("check.is_whole_number", lambda v: not isinstance(v, bool) and float(v) == int(v))
+
+
+def in_range(low: float, high: float, message: str = "check.in_range") -> Check:
+    """The number lies between low and high (inclusive); the message may show both."""
+    return Check(message, lambda v: low <= float(v) <= high, {"low": low, "high": high})
+
+
+def positive(message: str = "positive") -> Check:
+    """The number is above 0."""
+    return Check(message, lambda v: float(v) > 0)
 
 
 def close_to(
@@ -244,6 +322,11 @@ def close_to(
 ) -> Check:
     """The number is within `tolerance` of the value `expected()` computes (not shown to the learner)."""
     return Check(message, lambda v: abs(float(v) - float(expected())) <= tolerance)
+
+
+def count(expected: Callable[[], int], message: str = "count") -> Check:
+    """The whole number equals the count `expected()` computes (not shown to the learner)."""
+    return Check(message, lambda v: int(v) == expected())
 
 
 def equals(expected: Callable[[], Any], message: str) -> Check:
@@ -260,3 +343,49 @@ def one_of(options: Sequence[Any], message: str = "check.one_of") -> Check:
 def is_instance(kind: type | tuple[type, ...], message: str) -> Check:
     """The value is of the given type."""
     return Check(message, lambda v: isinstance(v, kind))
+
+
+def is_text() -> Check:
+    """The value is text (a str)."""
+    return is_instance(str, "check.is_text")
+
+
+def is_table() -> Check:
+    """The value is a table (a pandas DataFrame)."""
+    import pandas as pd
+
+    return is_instance(pd.DataFrame, "check.is_table")
+
+
+def is_series() -> Check:
+    """The value is a pandas Series."""
+    import pandas as pd
+
+    return is_instance(pd.Series, "check.is_series")
+
+
+def has_columns(*columns: str, message: str = "columns") -> Check:
+    """The table has at least these columns (it may have more)."""
+    return Check(message, lambda v: set(columns) <= set(v.columns))
+
+
+def length(expected: Callable[[], int], message: str = "length") -> Check:
+    """The table, column or list has as many rows or items as `expected()` says."""
+    return Check(message, lambda v: len(v) == expected())
+
+
+def text_list(message: str = "list") -> Check:
+    """The value is a list (or tuple) whose items are all text, e.g. ["I01", "I02"]."""
+    return Check(
+        message, lambda v: isinstance(v, list | tuple) and all(isinstance(x, str) for x in v)
+    )
+
+
+def within(allowed: Callable[[], Iterable[Any]], message: str = "members") -> Check:
+    """Every item of the list is one of `allowed()` (the choices it was picked from)."""
+    return Check(message, lambda v: set(v) <= set(allowed()))
+
+
+def same_set(expected: Callable[[], Iterable[Any]], message: str = "value") -> Check:
+    """The list holds each item of `expected()` once, and nothing else; order is free."""
+    return Check(message, lambda v: len(v) == len(set(v)) and set(v) == set(expected()))

@@ -9,7 +9,16 @@ from typing import Any
 import pandas as pd
 
 from course import data, personnel, tabular
-from course.learn import Check, Question, in_range, is_instance
+from course.learn import (
+    Check,
+    Questions,
+    count,
+    in_range,
+    is_series,
+    is_table,
+    length,
+    whole_number,
+)
 
 SINCE = 2020
 
@@ -22,13 +31,6 @@ def _raw() -> pd.DataFrame:
 @cache
 def _clean() -> pd.DataFrame:
     return personnel.clean(_raw())
-
-
-def _whole_number() -> Check:
-    return Check(
-        "check.is_whole_number",
-        lambda v: not isinstance(v, bool) and float(v) == int(v),
-    )
 
 
 def _rows() -> Check:
@@ -52,10 +54,6 @@ def _newest_first(value: pd.DataFrame) -> bool:
 
 
 # q5 and q6: a cleaned column -----------------------------------------------------------
-
-
-def _same_length(value: pd.Series) -> bool:
-    return len(value) == len(_raw())
 
 
 def _standard_provinces(value: pd.Series) -> bool:
@@ -133,111 +131,90 @@ def _holds_clean_table(value: Any) -> bool:
     return len(saved) == len(_clean()) and set(personnel.COLUMNS) <= set(saved.columns)
 
 
+q = Questions("A1")
+
 QUESTIONS = [
-    Question(
-        name="q1",
-        variable="n_records",
-        points=1,
-        checks=(
-            _whole_number(),
-            in_range(1, 100_000),
-            Check("A1.q1.count", lambda v: int(v) == len(_raw())),
-        ),
-        hints=("A1.q1.hint1", "A1.q1.hint2"),
+    q(
+        "q1",
+        "n_records",
+        hints=2,
+        checks=[whole_number(), in_range(1, 100_000), count(lambda: len(_raw()))],
     ),
-    Question(
-        name="q2",
-        variable="joined_recently",
-        points=1,
-        checks=(
-            is_instance(pd.DataFrame, "check.is_table"),
-            Check("A1.q2.column", lambda v: "year_joined" in v.columns),
-            Check("A1.q2.only_recent", _recent_only),
-            Check("A1.q2.all_recent", _recent_all),
-            Check("A1.q2.sorted", _newest_first),
-        ),
-        hints=("A1.q2.hint1", "A1.q2.hint2", "A1.q2.hint3"),
+    q(
+        "q2",
+        "joined_recently",
+        hints=3,
+        checks=[
+            is_table(),
+            Check("column", lambda v: "year_joined" in v.columns),
+            Check("only_recent", _recent_only),
+            Check("all_recent", _recent_all),
+            Check("sorted", _newest_first),
+        ],
     ),
-    Question(
-        name="q3",
-        variable="missing_salaries",
-        points=1,
-        checks=(
-            _whole_number(),
-            _rows(),
-            Check("A1.q3.count", lambda v: int(v) == int(_raw()["salary_kip"].isna().sum())),
-        ),
-        hints=("A1.q3.hint1", "A1.q3.hint2"),
+    q(
+        "q3",
+        "missing_salaries",
+        hints=2,
+        checks=[whole_number(), _rows(), count(lambda: int(_raw()["salary_kip"].isna().sum()))],
     ),
-    Question(
-        name="q4",
-        variable="exact_copies",
-        points=1,
-        checks=(
-            _whole_number(),
-            _rows(),
-            Check("A1.q4.count", lambda v: int(v) == int(_raw().duplicated().sum())),
-        ),
-        hints=("A1.q4.hint1", "A1.q4.hint2"),
+    q(
+        "q4",
+        "exact_copies",
+        hints=2,
+        checks=[whole_number(), _rows(), count(lambda: int(_raw().duplicated().sum()))],
     ),
-    Question(
-        name="q5",
-        variable="home_clean",
+    q(
+        "q5",
+        "home_clean",
         points=2,
-        checks=(
-            is_instance(pd.Series, "check.is_series"),
-            Check("A1.q5.length", _same_length),
-            Check("A1.q5.names", _standard_provinces),
-            Check("A1.q5.blanks", _blanks_kept("home_province")),
-            Check("A1.q5.values", _provinces_match),
-        ),
-        hints=("A1.q5.hint1", "A1.q5.hint2", "A1.q5.hint3"),
+        hints=3,
+        checks=[
+            is_series(),
+            length(lambda: len(_raw())),
+            Check("names", _standard_provinces),
+            Check("blanks", _blanks_kept("home_province")),
+            Check("values", _provinces_match),
+        ],
     ),
-    Question(
-        name="q6",
-        variable="salary_numbers",
-        points=1,
-        checks=(
-            is_instance(pd.Series, "check.is_series"),
-            Check("A1.q6.numeric", _numeric),
-            Check("A1.q6.length", _same_length),
-            Check("A1.q6.blanks", _blanks_kept("salary_kip")),
-            Check("A1.q6.values", _salaries_match),
-        ),
-        hints=("A1.q6.hint1", "A1.q6.hint2"),
+    q(
+        "q6",
+        "salary_numbers",
+        hints=2,
+        checks=[
+            is_series(),
+            Check("numeric", _numeric),
+            length(lambda: len(_raw())),
+            Check("blanks", _blanks_kept("salary_kip")),
+            Check("values", _salaries_match),
+        ],
     ),
-    Question(
-        name="q7",
-        variable="payroll",
+    q(
+        "q7",
+        "payroll",
         points=2,
-        checks=(
-            is_instance(pd.Series, "check.is_series"),
-            Check("A1.q7.index", _departments),
-            Check("A1.q7.values", _payroll_match),
-        ),
-        hints=("A1.q7.hint1", "A1.q7.hint2", "A1.q7.hint3"),
+        hints=3,
+        checks=[is_series(), Check("index", _departments), Check("values", _payroll_match)],
     ),
-    Question(
-        name="q8",
-        variable="chart",
-        points=1,
-        checks=(
-            Check("A1.q8.chart", _is_chart),
-            Check("A1.q8.bars", _one_bar_per_department),
-            Check("A1.q8.label", _says_synthetic),
-        ),
-        hints=("A1.q8.hint1", "A1.q8.hint2"),
+    q(
+        "q8",
+        "chart",
+        hints=2,
+        checks=[
+            Check("chart", _is_chart),
+            Check("bars", _one_bar_per_department),
+            Check("label", _says_synthetic),
+        ],
     ),
-    Question(
-        name="q9",
-        variable="saved_file",
-        points=1,
-        checks=(
-            Check("A1.q9.exists", _file_exists),
-            Check("A1.q9.xlsx", _is_xlsx),
-            Check("A1.q9.where", _outside_course_data),
-            Check("A1.q9.rows", _holds_clean_table),
-        ),
-        hints=("A1.q9.hint1", "A1.q9.hint2"),
+    q(
+        "q9",
+        "saved_file",
+        hints=2,
+        checks=[
+            Check("exists", _file_exists),
+            Check("xlsx", _is_xlsx),
+            Check("where", _outside_course_data),
+            Check("rows", _holds_clean_table),
+        ],
     ),
 ]
