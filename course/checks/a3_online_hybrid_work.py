@@ -9,7 +9,18 @@ from __future__ import annotations
 import math
 
 from course import data, hybrid, teamwork
-from course.learn import Check, Question, close_to, in_range, is_instance, is_number, one_of
+from course.learn import (
+    Check,
+    Questions,
+    close_to,
+    in_range,
+    is_instance,
+    is_number,
+    one_of,
+    same_set,
+    text_list,
+    within,
+)
 
 PROVINCE = "Sekong"
 DEVICES, VIDEOS = 3, 4
@@ -57,14 +68,6 @@ def _speeds() -> tuple[float, float]:
     return hybrid.planning_speed(rows["download_mbps"]), hybrid.planning_speed(rows["upload_mbps"])
 
 
-def _is_text_list(value: object) -> bool:
-    return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
-
-
-def _same_set(expected: set[str]):
-    return lambda v: set(v) == expected and len(v) == len(set(v))
-
-
 def _bad_names() -> set[str]:
     return {n for n in FILE_NAMES if teamwork.check_file_name(n)}
 
@@ -82,104 +85,83 @@ def _right_parts(value: str) -> bool:
     )
 
 
+q = Questions("A3")
+
 QUESTIONS = [
-    Question(
-        name="q1",
-        variable="uplink_kbps",
-        points=1,
-        checks=(
+    q(
+        "q1",
+        "uplink_kbps",
+        hints=2,
+        checks=[
             is_number(),
             in_range(0, 100_000),
-            close_to(lambda: hybrid.need("sd_video", DEVICES).up_kbps, 0.5, "A3.q1.value"),
-        ),
-        hints=("A3.q1.hint1", "A3.q1.hint2"),
+            close_to(lambda: hybrid.need("sd_video", DEVICES).up_kbps, 0.5, "value"),
+        ],
     ),
-    Question(
-        name="q2",
-        variable="sekong_upload",
-        points=1,
-        checks=(
-            is_number(),
-            in_range(0, 1000),
-            close_to(lambda: _speeds()[1], 0.01, "A3.q2.value"),
-        ),
-        hints=("A3.q2.hint1", "A3.q2.hint2"),
+    q(
+        "q2",
+        "sekong_upload",
+        hints=2,
+        checks=[is_number(), in_range(0, 1000), close_to(lambda: _speeds()[1], 0.01, "value")],
     ),
-    Question(
-        name="q3",
-        variable="sekong_mode",
-        points=1,
-        checks=(
-            is_instance(str, "A3.q3.text"),
+    q(
+        "q3",
+        "sekong_mode",
+        hints=3,
+        checks=[
+            is_instance(str, "text"),
             one_of([m.key for m in hybrid.MODES]),
             Check(
-                "A3.q3.value",
+                "value",
                 lambda v: v == hybrid.best_mode(*_speeds(), devices=DEVICES, videos_shown=VIDEOS),
             ),
-        ),
-        hints=("A3.q3.hint1", "A3.q3.hint2", "A3.q3.hint3"),
+        ],
     ),
-    Question(
-        name="q4",
-        variable="meeting_mb",
-        points=1,
-        checks=(
+    q(
+        "q4",
+        "meeting_mb",
+        hints=2,
+        checks=[
             is_number(),
             in_range(0, 100_000),
             Check(
-                "A3.q4.value",
+                "value",
                 lambda v: math.isclose(float(v), 2 * hybrid.data_per_hour_mb(330), rel_tol=0.01),
             ),
-        ),
-        hints=("A3.q4.hint1", "A3.q4.hint2"),
+        ],
     ),
-    Question(
-        name="q5",
-        variable="bad_names",
+    q(
+        "q5",
+        "bad_names",
         points=2,
-        checks=(
-            Check("A3.q5.list", _is_text_list),
-            Check("A3.q5.members", lambda v: set(v) <= set(FILE_NAMES)),
-            Check("A3.q5.value", lambda v: _same_set(_bad_names())(v)),
-        ),
-        hints=("A3.q5.hint1", "A3.q5.hint2"),
+        hints=2,
+        checks=[text_list(), within(lambda: FILE_NAMES), same_set(_bad_names)],
     ),
-    Question(
-        name="q6",
-        variable="new_name",
-        points=1,
-        checks=(
-            is_instance(str, "A3.q6.text"),
-            Check("A3.q6.rules", lambda v: not teamwork.check_file_name(v)),
-            Check("A3.q6.parts", _right_parts),
-        ),
-        hints=("A3.q6.hint1", "A3.q6.hint2"),
+    q(
+        "q6",
+        "new_name",
+        hints=2,
+        checks=[
+            is_instance(str, "text"),
+            Check("rules", lambda v: not teamwork.check_file_name(v)),
+            Check("parts", _right_parts),
+        ],
     ),
-    Question(
-        name="q7",
-        variable="misplaced",
+    q(
+        "q7",
+        "misplaced",
         points=2,
-        checks=(
-            Check("A3.q7.list", _is_text_list),
-            Check("A3.q7.members", lambda v: set(v) <= set(PATHS)),
-            Check("A3.q7.value", lambda v: _same_set(_bad_paths())(v)),
-        ),
-        hints=("A3.q7.hint1", "A3.q7.hint2"),
+        hints=2,
+        checks=[text_list(), within(lambda: PATHS), same_set(_bad_paths)],
     ),
-    Question(
-        name="q8",
-        variable="missing",
-        points=1,
-        checks=(
-            Check("A3.q8.list", _is_text_list),
-            Check("A3.q8.members", lambda v: set(v) <= set(teamwork.EMAIL_ITEMS)),
-            Check(
-                "A3.q8.value",
-                lambda v: _same_set(
-                    set(teamwork.email_missing(DRAFT_SUBJECT, DRAFT_BODY, DRAFT_ATTACHMENTS))
-                )(v),
-            ),
-        ),
-        hints=("A3.q8.hint1", "A3.q8.hint2"),
+    q(
+        "q8",
+        "missing",
+        hints=2,
+        checks=[
+            text_list(),
+            within(lambda: teamwork.EMAIL_ITEMS),
+            same_set(lambda: teamwork.email_missing(DRAFT_SUBJECT, DRAFT_BODY, DRAFT_ATTACHMENTS)),
+        ],
     ),
 ]
