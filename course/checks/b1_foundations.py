@@ -5,7 +5,22 @@ from __future__ import annotations
 import pandas as pd
 
 from course import data, egdi_peers
-from course.learn import Check, Question, close_to, in_range, is_instance, is_number, one_of
+from course.learn import (
+    Check,
+    Questions,
+    close_to,
+    count,
+    equals,
+    has_columns,
+    in_range,
+    is_number,
+    is_series,
+    is_table,
+    is_text,
+    one_of,
+    positive,
+    whole_number,
+)
 
 LAO, YEAR = "LAO", 2024
 
@@ -23,76 +38,68 @@ def _gaps_match(value: pd.Series) -> bool:
     return all(abs(float(value[c]) - expected[c]) <= 1e-3 for c in data.COMPONENTS)
 
 
+q = Questions("B1")
+
 QUESTIONS = [
-    Question(
-        name="q1",
-        variable="lao_egdi_2024",
-        points=1,
-        checks=(
-            is_number(),
-            in_range(0, 1),
-            close_to(lambda: egdi_peers.value(LAO, YEAR), 5e-4),
-        ),
-        hints=("B1.q1.hint1", "B1.q1.hint2", "B1.q1.hint3"),
+    q(
+        "q1",
+        "lao_egdi_2024",
+        hints=3,
+        checks=[is_number(), in_range(0, 1), close_to(lambda: egdi_peers.value(LAO, YEAR), 5e-4)],
     ),
-    Question(
-        name="q2",
-        variable="egdi_change",
-        points=1,
-        checks=(
+    q(
+        "q2",
+        "egdi_change",
+        hints=2,
+        checks=[
             is_number(),
             in_range(-1, 1),
-            Check("B1.q2.sign", lambda v: float(v) > 0),
+            positive("sign"),
             close_to(lambda: egdi_peers.change(LAO, 2010, YEAR), 5e-4),
-        ),
-        hints=("B1.q2.hint1", "B1.q2.hint2"),
+        ],
     ),
-    Question(
-        name="q3",
-        variable="asean_2024",
+    q(
+        "q3",
+        "asean_2024",
         points=2,
-        checks=(
-            is_instance(pd.DataFrame, "check.is_table"),
-            Check("B1.q3.columns", lambda v: {"country", "egdi"} <= set(v.columns)),
-            Check("B1.q3.members", _asean_members),
-            Check("B1.q3.sorted", _asean_sorted),
-        ),
-        hints=("B1.q3.hint1", "B1.q3.hint2", "B1.q3.hint3"),
+        hints=3,
+        checks=[
+            is_table(),
+            has_columns("country", "egdi"),
+            Check("members", _asean_members),
+            Check("sorted", _asean_sorted),
+        ],
     ),
-    Question(
-        name="q4",
-        variable="lao_position",
-        points=1,
-        checks=(
-            Check(
-                "check.is_whole_number", lambda v: float(v) == int(v) and not isinstance(v, bool)
-            ),
+    q(
+        "q4",
+        "lao_position",
+        hints=2,
+        checks=[
+            whole_number(),
             in_range(1, len(data.asean())),
-            Check("B1.q4.position", lambda v: int(v) == egdi_peers.position(LAO, YEAR)),
-        ),
-        hints=("B1.q4.hint1", "B1.q4.hint2"),
+            count(lambda: egdi_peers.position(LAO, YEAR), "position"),
+        ],
     ),
-    Question(
-        name="q5",
-        variable="weakest_component",
-        points=1,
-        checks=(
-            is_instance(str, "check.is_text"),
+    q(
+        "q5",
+        "weakest_component",
+        hints=2,
+        checks=[
+            is_text(),
             one_of(list(data.COMPONENTS)),
-            Check("B1.q5.weakest", lambda v: v == egdi_peers.holding_back(LAO, YEAR)),
-        ),
-        hints=("B1.q5.hint1", "B1.q5.hint2"),
+            equals(lambda: egdi_peers.holding_back(LAO, YEAR), "weakest"),
+        ],
     ),
-    Question(
-        name="q6",
-        variable="gaps",
+    q(
+        "q6",
+        "gaps",
         points=2,
-        checks=(
-            is_instance(pd.Series, "check.is_series"),
-            Check("B1.q6.index", lambda v: set(v.index) == set(data.COMPONENTS)),
-            Check("B1.q6.sign", lambda v: all(float(x) < 0 for x in v)),
-            Check("B1.q6.values", _gaps_match),
-        ),
-        hints=("B1.q6.hint1", "B1.q6.hint2", "B1.q6.hint3"),
+        hints=3,
+        checks=[
+            is_series(),
+            Check("index", lambda v: set(v.index) == set(data.COMPONENTS)),
+            Check("sign", lambda v: all(float(x) < 0 for x in v)),
+            Check("values", _gaps_match),
+        ],
     ),
 ]

@@ -8,7 +8,22 @@ from functools import cache
 import pandas as pd
 
 from course import data, maturity, situation
-from course.learn import Check, Question, close_to, in_range, is_instance, is_number, one_of
+from course.learn import (
+    Check,
+    Questions,
+    close_to,
+    equals,
+    has_columns,
+    in_range,
+    is_instance,
+    is_number,
+    is_table,
+    is_text,
+    one_of,
+    positive,
+    same_set,
+    within,
+)
 
 #: The made-up answers of "Example PPA B" given in the exercise's setup cell.
 ANSWERS: dict[str, int | None] = {
@@ -72,86 +87,60 @@ def _first_component_2022() -> str:
     return str(situation.benchmark_priority("LAO", 2022)["component"].iloc[0])
 
 
+q = Questions("B2")
+
 QUESTIONS = [
-    Question(
-        name="q1",
-        variable="scores",
+    q(
+        "q1",
+        "scores",
         points=2,
-        checks=(
-            is_instance(pd.DataFrame, "check.is_table"),
-            Check("B2.q1.columns", lambda v: {"dimension", "score"} <= set(v.columns)),
-            Check("B2.q1.rows", lambda v: set(v["dimension"]) == set(maturity.DIMENSIONS)),
-            Check("B2.q1.values", _scores_match),
-        ),
-        hints=("B2.q1.hint1", "B2.q1.hint2"),
+        hints=2,
+        checks=[
+            is_table(),
+            has_columns("dimension", "score"),
+            Check("rows", lambda v: set(v["dimension"]) == set(maturity.DIMENSIONS)),
+            Check("values", _scores_match),
+        ],
     ),
-    Question(
-        name="q2",
-        variable="first_priority",
-        points=1,
-        checks=(
-            is_instance(str, "check.is_text"),
-            one_of(list(maturity.DIMENSIONS)),
-            Check("B2.q2.first", lambda v: v == _first_priority()),
-        ),
-        hints=("B2.q2.hint1", "B2.q2.hint2"),
+    q(
+        "q2",
+        "first_priority",
+        hints=2,
+        checks=[is_text(), one_of(list(maturity.DIMENSIONS)), equals(_first_priority, "first")],
     ),
-    Question(
-        name="q3",
-        variable="sekong_per_staff",
-        points=1,
-        checks=(
-            is_number(),
-            in_range(0, 2),
-            close_to(_sekong_per_staff, 1e-3, "B2.q3.value"),
-        ),
-        hints=("B2.q3.hint1", "B2.q3.hint2", "B2.q3.hint3"),
+    q(
+        "q3",
+        "sekong_per_staff",
+        hints=3,
+        checks=[is_number(), in_range(0, 2), close_to(_sekong_per_staff, 1e-3, "value")],
     ),
-    Question(
-        name="q4",
-        variable="share_old",
-        points=1,
-        checks=(
-            is_number(),
-            in_range(0, 1),
-            close_to(_share_old, 1e-3, "B2.q4.value"),
-        ),
-        hints=("B2.q4.hint1", "B2.q4.hint2"),
+    q(
+        "q4",
+        "share_old",
+        hints=2,
+        checks=[is_number(), in_range(0, 1), close_to(_share_old, 1e-3, "value")],
     ),
-    Question(
-        name="q5",
-        variable="hybrid_cost",
+    q(
+        "q5",
+        "hybrid_cost",
         points=2,
-        checks=(
-            is_number(),
-            Check("B2.q5.positive", lambda v: float(v) > 0),
-            close_to(_hybrid_cost, 0.5, "B2.q5.value"),
-        ),
-        hints=("B2.q5.hint1", "B2.q5.hint2", "B2.q5.hint3"),
+        hints=3,
+        checks=[is_number(), positive(), close_to(_hybrid_cost, 0.5, "value")],
     ),
-    Question(
-        name="q6",
-        variable="keep_informed",
-        points=1,
-        checks=(
-            is_instance(list, "B2.q6.is_list"),
-            Check(
-                "B2.q6.names",
-                lambda v: set(v) <= set(situation.example("stakeholders")["stakeholder"]),
-            ),
-            Check("B2.q6.members", lambda v: set(v) == _keep_informed() and len(v) == len(set(v))),
-        ),
-        hints=("B2.q6.hint1", "B2.q6.hint2"),
+    q(
+        "q6",
+        "keep_informed",
+        hints=2,
+        checks=[
+            is_instance(list, "is_list"),
+            within(lambda: situation.example("stakeholders")["stakeholder"], "names"),
+            same_set(_keep_informed, "members"),
+        ],
     ),
-    Question(
-        name="q7",
-        variable="first_component_2022",
-        points=1,
-        checks=(
-            is_instance(str, "check.is_text"),
-            one_of(list(data.COMPONENTS)),
-            Check("B2.q7.first", lambda v: v == _first_component_2022()),
-        ),
-        hints=("B2.q7.hint1", "B2.q7.hint2"),
+    q(
+        "q7",
+        "first_component_2022",
+        hints=2,
+        checks=[is_text(), one_of(list(data.COMPONENTS)), equals(_first_component_2022, "first")],
     ),
 ]

@@ -7,7 +7,18 @@ from functools import cache
 import pandas as pd
 
 from course import data, design
-from course.learn import Check, Question, close_to, in_range, is_instance, is_number
+from course.learn import (
+    Check,
+    Questions,
+    close_to,
+    equals,
+    has_columns,
+    in_range,
+    is_number,
+    is_table,
+    is_text,
+    positive,
+)
 
 SERVICE = "birth certificate"
 #: The team's severity scores given in the exercise's setup cell.
@@ -80,92 +91,72 @@ def _ranked_first(value: pd.DataFrame) -> bool:
     return value["problem"].iloc[0] == _expected_ranking()["problem"].iloc[0]
 
 
+q = Questions("B3")
+
 QUESTIONS = [
-    Question(
-        name="q1",
-        variable="young_rural_women_smartphone",
-        points=1,
-        checks=(
-            is_number(),
-            in_range(0, 1),
-            close_to(_smartphone_share, 1e-3, "B3.q1.value"),
-        ),
-        hints=("B3.q1.hint1", "B3.q1.hint2"),
+    q(
+        "q1",
+        "young_rural_women_smartphone",
+        hints=2,
+        checks=[is_number(), in_range(0, 1), close_to(_smartphone_share, 1e-3, "value")],
     ),
-    Question(
-        name="q2",
-        variable="least_connected_district",
-        points=1,
-        checks=(
-            is_instance(str, "check.is_text"),
+    q(
+        "q2",
+        "least_connected_district",
+        hints=2,
+        checks=[
+            is_text(),
             Check(
-                "B3.q2.district",
+                "district",
                 lambda v: v in set(_survey()["district"]),
                 {"districts": "Lamam, Thateng, Kaleum, Dakcheung"},
             ),
-            Check("B3.q2.lowest", lambda v: v == _least_connected()),
-        ),
-        hints=("B3.q2.hint1", "B3.q2.hint2"),
+            equals(_least_connected, "lowest"),
+        ],
     ),
-    Question(
-        name="q3",
-        variable="median_cost_dakcheung",
-        points=1,
-        checks=(
-            is_number(),
-            Check("B3.q3.positive", lambda v: float(v) > 0),
-            close_to(_median_cost, 0.5, "B3.q3.value"),
-        ),
-        hints=("B3.q3.hint1", "B3.q3.hint2"),
+    q(
+        "q3",
+        "median_cost_dakcheung",
+        hints=2,
+        checks=[is_number(), positive(), close_to(_median_cost, 0.5, "value")],
     ),
-    Question(
-        name="q4",
-        variable="worst_step_lamam",
-        points=1,
-        checks=(
-            is_instance(str, "check.is_text"),
-            Check(
-                "B3.q4.step", lambda v: v in set(design.journey(_transactions(), SERVICE)["step"])
-            ),
-            Check("B3.q4.worst", lambda v: v == _worst_step()),
-        ),
-        hints=("B3.q4.hint1", "B3.q4.hint2"),
+    q(
+        "q4",
+        "worst_step_lamam",
+        hints=2,
+        checks=[
+            is_text(),
+            Check("step", lambda v: v in set(design.journey(_transactions(), SERVICE)["step"])),
+            equals(_worst_step, "worst"),
+        ],
     ),
-    Question(
-        name="q5",
-        variable="ranked",
+    q(
+        "q5",
+        "ranked",
         points=2,
-        checks=(
-            is_instance(pd.DataFrame, "check.is_table"),
-            Check(
-                "B3.q5.columns",
-                lambda v: {"problem", "frequency", "severity", "score"} <= set(v.columns),
-            ),
-            Check("B3.q5.sorted", _ranked_sorted),
-            Check("B3.q5.scores", _ranked_scores),
-            Check("B3.q5.first", _ranked_first),
-        ),
-        hints=("B3.q5.hint1", "B3.q5.hint2", "B3.q5.hint3"),
+        hints=3,
+        checks=[
+            is_table(),
+            has_columns("problem", "frequency", "severity", "score"),
+            Check("sorted", _ranked_sorted),
+            Check("scores", _ranked_scores),
+            Check("first", _ranked_first),
+        ],
     ),
-    Question(
-        name="q6",
-        variable="hmw",
-        points=1,
-        checks=(
-            is_instance(str, "check.is_text"),
-            Check("B3.q6.form", lambda v: design.check_hmw(v) == []),
-        ),
-        hints=("B3.q6.hint1", "B3.q6.hint2"),
+    q(
+        "q6",
+        "hmw",
+        hints=2,
+        checks=[is_text(), Check("form", lambda v: design.check_hmw(v) == [])],
     ),
-    Question(
-        name="q7",
-        variable="vision",
-        points=1,
-        checks=(
-            is_instance(str, "check.is_text"),
-            Check("B3.q7.targets", lambda v: bool(design.check_vision(v)["covered"].all())),
-            Check("B3.q7.feedback", lambda v: design.vision_feedback(v) == []),
-        ),
-        hints=("B3.q7.hint1", "B3.q7.hint2"),
+    q(
+        "q7",
+        "vision",
+        hints=2,
+        checks=[
+            is_text(),
+            Check("targets", lambda v: bool(design.check_vision(v)["covered"].all())),
+            Check("feedback", lambda v: design.vision_feedback(v) == []),
+        ],
     ),
 ]
