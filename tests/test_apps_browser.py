@@ -569,6 +569,89 @@ def test_html_descriptions_are_cleaned_by_the_page_script(egdi, html, clean):
     assert result == clean
 
 
+# Known XSS vectors, after the OWASP XSS Filter Evasion Cheat Sheet and the mutation-XSS
+# papers that DOMPurify's own tests follow; each would call __xss() if anything ran.
+XSS_PAYLOADS = [
+    "<script>__xss()</script>",
+    "<img src=x onerror=__xss()>",
+    '<img src=x onerror="&#95;&#95;xss()">',
+    "<IMG SRC=x oNeRrOr=__xss()>",
+    "<svg onload=__xss()>",
+    "<svg><script>__xss()</script></svg>",
+    "<svg><animate onbegin=__xss() attributeName=x dur=1s>",
+    "<body onload=__xss()>",
+    '<iframe src="javascript:__xss()"></iframe>',
+    '<iframe srcdoc="<script>parent.__xss()</script>"></iframe>',
+    '<a href="javascript:__xss()" id=xa>x</a>',
+    '<a href="jav&#x09;ascript:__xss()" id=xa>x</a>',
+    '<a href="&#106;avascript:__xss()" id=xa>x</a>',
+    '<a href=" javascript:__xss()" id=xa>x</a>',
+    '<a href="data:text/html,<script>parent.__xss()</script>" id=xa>x</a>',
+    '<object data="javascript:__xss()"></object>',
+    '<embed src="javascript:__xss()">',
+    "<details open ontoggle=__xss()>",
+    "<video><source onerror=__xss()></video>",
+    "<audio src=x onerror=__xss()>",
+    "<input autofocus onfocus=__xss()>",
+    "<select autofocus onfocus=__xss()></select>",
+    "<textarea autofocus onfocus=__xss()></textarea>",
+    "<marquee onstart=__xss()>",
+    '<form><button formaction="javascript:__xss()" id=xb>x</button></form>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=__xss()>",
+    '<svg></p><style><a title="</style><img src=x onerror=__xss()>">',
+    '<noscript><p title="</noscript><img src=x onerror=__xss()>"></noscript>',
+    "<form><math><mtext></form><form><mglyph><style></math><img src=x onerror=__xss()>",
+    "<template><img src=x onerror=__xss()></template>",
+    '<div style="background:url(javascript:__xss())">x</div>',
+    '<span style="x:expression(__xss())">x</span>',
+    '<meta http-equiv=refresh content="0;url=javascript:__xss()">',
+    '<base href="javascript:__xss()//"><a href=x id=xa>x</a>',
+    "<isindex type=image src=x onerror=__xss()>",
+    "<b onmouseover=__xss() id=xh>hover</b>",
+    '<img src="x` `<script>__xss()</script>"` `>',
+    '<!--<img src="--><img src=x onerror=__xss()//">',
+    "<scr<script>ipt>__xss()</scr</script>ipt>",
+    '<a href="vbscript:__xss()" id=xa>x</a>',
+]
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_no_xss_payload_runs_in_a_widget_description(egdi, payload):
+    """A description cleaned as ipywidgets cleans it, then shown, runs nothing: not on load,
+    on error, on focus, on hover, nor on a click of what is left."""
+    page, _ = egdi
+    ran = page.evaluate(
+        """async ([html, rules]) => {
+            let calls = 0;
+            window.__xss = () => { calls += 1; };
+            const box = document.createElement('div');
+            box.id = 'xss-box';
+            document.body.append(box);
+            try {
+                box.innerHTML = dgtApps.sanitize(html, rules);  // what ipywidgets does with it
+                await new Promise((done) => setTimeout(done, 300));
+                for (const el of box.querySelectorAll('*')) {
+                    for (const type of ['mouseover', 'focus', 'toggle']) {
+                        el.dispatchEvent(new Event(type));
+                    }
+                    if (el.localName === 'a' || el.localName === 'button') {
+                        el.addEventListener('click', (e) => e.preventDefault(), { once: true });
+                        const href = el.getAttribute('href') || el.getAttribute('formaction') || '';
+                        if (/^\\s*(javascript|vbscript|data):/i.test(href)) calls += 100;
+                    }
+                }
+                await new Promise((done) => setTimeout(done, 100));
+                return calls;
+            } finally {
+                box.remove();
+                delete window.__xss;
+            }
+        }""",
+        [payload, DESCRIPTION_RULES],
+    )
+    assert ran == 0
+
+
 # A comm message with two binary buffers, as ipywidgets sends a FileUpload's content.
 MESSAGE = {
     "channel": "shell",

@@ -75,7 +75,7 @@ const result = await build({
   legalComments: 'none',
   banner: { js: stamp, css: stamp },
   logLevel: 'warning',
-  // ipywidgets' description sanitizer, on the browser's own parser (src/sanitize.js), and
+  // ipywidgets' description sanitizer, answered by DOMPurify (src/sanitize.js), and
   // the little of jQuery that ipywidgets 8 still calls (src/jquery.js).
   alias: { 'sanitize-html': join(here, 'src', 'sanitize.js'), jquery: join(here, 'src', 'jquery.js') },
   // The widgets' stylesheets name Font Awesome, which the template loads from its own copy.

@@ -1,29 +1,32 @@
 /*
- * An HTML sanitizer for widget descriptions, built on the browser's own HTML parser.
+ * The description sanitizer: ipywidgets' call, answered by DOMPurify.
  *
- * ipywidgets uses the npm package sanitize-html for one thing: a widget description with
- * `description_allow_html=True` is cleaned before it is shown (ManagerBase.inline_sanitize
- * names the tags and attributes it allows). sanitize-html brings its own HTML and CSS
- * parsers, a quarter of the page script; build.mjs puts this module in its place.
- * It takes the same call, `sanitize(html, { allowedTags, allowedAttributes })`, and keeps
- * sanitize-html's defaults for what it is not told:
+ * ipywidgets cleans a widget description with `description_allow_html=True` before it is
+ * shown, by calling the npm package sanitize-html as
+ * `sanitize(html, { allowedTags, allowedAttributes })` (ManagerBase.inline_sanitize names
+ * the tags and attributes it allows). sanitize-html brings its own HTML and CSS parsers,
+ * a quarter of the page script, so build.mjs puts this module in its place. The cleaning
+ * itself is DOMPurify's (npm `dompurify`, a sanitizer reviewed and fuzzed by many people);
+ * this file only translates ipywidgets' allow-list into DOMPurify's settings and keeps
+ * sanitize-html's defaults for what ipywidgets does not say:
  *
  * - an element whose tag is not allowed is removed but its text is kept, except for the
- *   elements in DROP_WITH_CONTENT (scripts, styles, forms of raw text, foreign content),
- *   which go with everything inside them;
+ *   elements DOMPurify drops with their content (scripts, styles, foreign content, ...)
+ *   and sanitize-html's raw-text ones (DROP_WITH_CONTENT);
  * - an attribute is kept only if allowed for its tag or for '*' ("aria-*" allows a prefix);
- * - a link or image address is kept only if relative or of a scheme in SCHEMES;
- * - comments and processing instructions are removed.
- *
- * The HTML is parsed inside a <template>, whose content is inert: nothing in it runs or loads.
+ * - a link or image address is kept only if relative or of a scheme in SCHEMES (DOMPurify
+ *   alone would also keep `data:` images);
+ * - comments are removed.
  */
 
-const DROP_WITH_CONTENT = new Set([
-  'script', 'style', 'textarea', 'option', 'noscript', 'template', 'iframe', 'object', 'embed',
-  'svg', 'math', 'noembed', 'noframes', 'xmp', 'plaintext', 'title',
-]);
+import createDOMPurify from 'dompurify';
+
+const DROP_WITH_CONTENT = ['textarea', 'option', 'noscript', 'object', 'embed'];
 const URL_ATTRIBUTES = new Set(['href', 'src', 'cite', 'action', 'formaction', 'srcset', 'xlink:href']);
 const SCHEMES = new Set(['http', 'https', 'ftp', 'mailto', 'tel']);
+
+const purify = createDOMPurify(window);
+let rules = { attributes: {} };
 
 /** True if `value` is a relative address or uses one of SCHEMES. */
 function safeAddress(value) {
@@ -41,39 +44,32 @@ function listed(names, name) {
   );
 }
 
-function clean(parent, tags, attributes) {
-  for (const node of [...parent.childNodes]) {
-    if (node.nodeType === Node.TEXT_NODE) {
-      continue;
-    }
-    if (node.nodeType !== Node.ELEMENT_NODE) {
-      node.remove();
-      continue;
-    }
-    const tag = node.localName.toLowerCase();
-    if (DROP_WITH_CONTENT.has(tag) || node.namespaceURI !== 'http://www.w3.org/1999/xhtml') {
-      node.remove();
-      continue;
-    }
-    clean(node, tags, attributes);
-    if (!tags.has(tag)) {
-      node.replaceWith(...node.childNodes);
-      continue;
-    }
-    for (const attribute of [...node.attributes]) {
-      const name = attribute.name.toLowerCase();
-      const allowed = listed(attributes['*'], name) || listed(attributes[tag], name);
-      if (!allowed || (URL_ATTRIBUTES.has(name) && !safeAddress(attribute.value))) {
-        node.removeAttribute(attribute.name);
-      }
-    }
+// DOMPurify's allow-list of attributes is one list for every tag; ipywidgets' is per tag.
+purify.addHook('uponSanitizeAttribute', (node, event) => {
+  const tag = node.localName.toLowerCase();
+  const name = event.attrName;
+  const allowed = listed(rules.attributes['*'], name) || listed(rules.attributes[tag], name);
+  if (!allowed || (URL_ATTRIBUTES.has(name) && !safeAddress(event.attrValue))) {
+    event.keepAttr = false;
   }
-}
+});
 
 /** `html` with only the allowed tags and attributes left (see the module comment). */
 export default function sanitize(html, options = {}) {
-  const template = document.createElement('template');
-  template.innerHTML = String(html);
-  clean(template.content, new Set(options.allowedTags || []), options.allowedAttributes || {});
-  return template.innerHTML;
+  const attributes = options.allowedAttributes || {};
+  rules = { attributes };
+  try {
+    return purify.sanitize(String(html), {
+      ALLOWED_TAGS: [...(options.allowedTags || [])],
+      // Every attribute named anywhere; the hook above narrows them down per tag.
+      ALLOWED_ATTR: Object.values(attributes)
+        .flat()
+        .filter((name) => !name.endsWith('*')),
+      ALLOW_ARIA_ATTR: listed(attributes['*'], 'aria-x'),
+      ALLOW_DATA_ATTR: false,
+      ADD_FORBID_CONTENTS: DROP_WITH_CONTENT,
+    });
+  } finally {
+    rules = { attributes: {} };
+  }
 }
