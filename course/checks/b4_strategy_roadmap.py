@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from course import data, roadmap
-from course.learn import Check, Question, close_to, in_range, is_instance, is_number
+from course.learn import (
+    Check,
+    Questions,
+    close_to,
+    count,
+    has_columns,
+    in_range,
+    is_number,
+    is_table,
+    length,
+    positive,
+    text_list,
+    whole_number,
+)
 
 #: The weights, the ceiling and the changes the exercise uses (also set in its setup cell).
 WEIGHTS = {"impact": 2, "feasibility": 2, "urgency": 1}
@@ -37,16 +51,8 @@ def slower() -> pd.DataFrame:
     return _with("duration", "I02", 9)
 
 
-def _whole(value: Any) -> bool:
-    return not isinstance(value, bool) and float(value) == int(value)
-
-
 def _ids(value: Any) -> list[str]:
     return [str(v) for v in value]
-
-
-def _is_id_list(value: Any) -> bool:
-    return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
 
 
 def _no_dependencies() -> int:
@@ -98,108 +104,62 @@ def _quick_wins() -> set[str]:
     return set(roadmap.quick_wins(_initiatives(), **QUICK_RULES)["id"])
 
 
-_IS_LIST = Check("B4.list", _is_id_list)
+def _ids_are(expected: Callable[[], set[str]]) -> Check:
+    return Check("ids", lambda v: set(_ids(v)) == expected())
+
+
+q = Questions("B4")
+_ID_LIST = text_list("B4.list")  # one message for every list of ids
 
 QUESTIONS = [
-    Question(
-        name="q1",
-        variable="no_dependencies",
-        points=1,
-        checks=(
-            Check("check.is_whole_number", _whole),
-            in_range(0, 16),
-            Check("B4.q1.count", lambda v: int(v) == _no_dependencies()),
-        ),
-        hints=("B4.q1.hint1", "B4.q1.hint2"),
+    q(
+        "q1",
+        "no_dependencies",
+        hints=2,
+        checks=[whole_number(), in_range(0, 16), count(_no_dependencies)],
     ),
-    Question(
-        name="q2",
-        variable="ranked",
+    q(
+        "q2",
+        "ranked",
         points=2,
-        checks=(
-            is_instance(pd.DataFrame, "check.is_table"),
-            Check("B4.q2.columns", lambda v: {"id", "score", "rank"} <= set(v.columns)),
-            Check("B4.q2.rows", lambda v: len(v) == len(_initiatives())),
-            Check("B4.q2.sorted", _sorted_by_score),
-            Check("B4.q2.scores", _scores_match),
-        ),
-        hints=("B4.q2.hint1", "B4.q2.hint2"),
+        hints=2,
+        checks=[
+            is_table(),
+            has_columns("id", "score", "rank"),
+            length(lambda: len(_initiatives()), "rows"),
+            Check("sorted", _sorted_by_score),
+            Check("scores", _scores_match),
+        ],
     ),
-    Question(
-        name="q3",
-        variable="n_stable",
-        points=1,
-        checks=(
-            Check("check.is_whole_number", _whole),
-            in_range(0, 16),
-            Check("B4.q3.count", lambda v: int(v) == _stable_count()),
-        ),
-        hints=("B4.q3.hint1", "B4.q3.hint2"),
-    ),
-    Question(
-        name="q4",
-        variable="cycle_ids",
-        points=1,
-        checks=(
-            _IS_LIST,
-            Check("B4.q4.ids", lambda v: set(_ids(v)) == _cycle()),
-        ),
-        hints=("B4.q4.hint1", "B4.q4.hint2"),
-    ),
-    Question(
-        name="q5",
-        variable="critical",
+    q("q3", "n_stable", hints=2, checks=[whole_number(), in_range(0, 16), count(_stable_count)]),
+    q("q4", "cycle_ids", hints=2, checks=[_ID_LIST, _ids_are(_cycle)]),
+    q(
+        "q5",
+        "critical",
         points=2,
-        checks=(
-            _IS_LIST,
-            Check("B4.q5.members", lambda v: set(_ids(v)) == set(_critical())),
-            Check("B4.q5.order", lambda v: _ids(v) == _critical()),
-        ),
-        hints=("B4.q5.hint1", "B4.q5.hint2", "B4.q5.hint3"),
+        hints=3,
+        checks=[
+            _ID_LIST,
+            Check("members", lambda v: set(_ids(v)) == set(_critical())),
+            Check("order", lambda v: _ids(v) == _critical()),
+        ],
     ),
-    Question(
-        name="q6",
-        variable="plan_months",
-        points=1,
-        checks=(
-            Check("check.is_whole_number", _whole),
+    q(
+        "q6",
+        "plan_months",
+        hints=2,
+        checks=[
+            whole_number(),
             in_range(1, 120),
-            Check(
-                "B4.q6.length",
-                lambda v: int(v) == roadmap.plan_length(roadmap.schedule(slower())),
-            ),
-        ),
-        hints=("B4.q6.hint1", "B4.q6.hint2"),
+            count(lambda: roadmap.plan_length(roadmap.schedule(slower())), "length"),
+        ],
     ),
-    Question(
-        name="q7",
-        variable="over_2026",
-        points=1,
-        checks=(
-            is_number(),
-            Check("B4.q7.positive", lambda v: float(v) > 0),
-            close_to(_over_2026, 0.05, "B4.q7.amount"),
-        ),
-        hints=("B4.q7.hint1", "B4.q7.hint2"),
+    q(
+        "q7",
+        "over_2026",
+        hints=2,
+        checks=[is_number(), positive(), close_to(_over_2026, 0.05, "amount")],
     ),
-    Question(
-        name="q8",
-        variable="high_ids",
-        points=1,
-        checks=(
-            _IS_LIST,
-            Check("B4.q8.ids", lambda v: set(_ids(v)) == _high_risks()),
-        ),
-        hints=("B4.q8.hint1", "B4.q8.hint2"),
-    ),
-    Question(
-        name="q9",
-        variable="quick",
-        points=1,
-        checks=(
-            _IS_LIST,
-            Check("B4.q9.ids", lambda v: set(_ids(v)) == _quick_wins()),
-        ),
-        hints=("B4.q9.hint1", "B4.q9.hint2"),
-    ),
+    q("q8", "high_ids", hints=2, checks=[_ID_LIST, _ids_are(_high_risks)]),
+    q("q9", "quick", hints=2, checks=[_ID_LIST, _ids_are(_quick_wins)]),
 ]

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from course import capacity, data
-from course.learn import Check, Question, close_to, in_range, is_instance, is_number, one_of
+from course.learn import (
+    Check,
+    Questions,
+    close_to,
+    count,
+    equals,
+    in_range,
+    is_number,
+    is_text,
+    one_of,
+    positive,
+    whole_number,
+)
 
 #: The exercise's choices (the question cells say them too).
 COHORT_SIZE = 20
@@ -17,10 +27,6 @@ MIXED = {"basic_ict": "in_person"}  # every other course online
 
 def _survey() -> pd.DataFrame:
     return data.synthetic("staff_skills")
-
-
-def _whole(value: Any) -> bool:
-    return not isinstance(value, bool) and float(value) == int(value)
 
 
 def _mean_cyber() -> float:
@@ -70,92 +76,60 @@ def _trainers() -> int:
     return len(capacity.talent_pool(_survey(), ["basic_ict", "data_handling"], min_level=4))
 
 
-_WHOLE = Check("check.is_whole_number", _whole)
+q = Questions("B5")
 
 QUESTIONS = [
-    Question(
-        name="q1",
-        variable="mean_cyber",
-        points=1,
-        checks=(is_number(), in_range(0, 4), close_to(_mean_cyber, 1e-3)),
-        hints=("B5.q1.hint1", "B5.q1.hint2"),
+    q(
+        "q1",
+        "mean_cyber",
+        hints=2,
+        checks=[is_number(), in_range(0, 4), close_to(_mean_cyber, 1e-3)],
     ),
-    Question(
-        name="q2",
-        variable="widest_gap_heads",
-        points=1,
-        checks=(
-            is_instance(str, "check.is_text"),
-            one_of(capacity.competences()),
-            Check("B5.q2.competence", lambda v: v == _widest_for_heads()),
-        ),
-        hints=("B5.q2.hint1", "B5.q2.hint2", "B5.q2.hint3"),
+    q(
+        "q2",
+        "widest_gap_heads",
+        hints=3,
+        checks=[is_text(), one_of(capacity.competences()), equals(_widest_for_heads, "competence")],
     ),
-    Question(
-        name="q3",
-        variable="below_data_south",
-        points=1,
-        checks=(
-            _WHOLE,
-            in_range(0, 209),
-            Check("B5.q3.count", lambda v: int(v) == _below_data_south()),
-        ),
-        hints=("B5.q3.hint1", "B5.q3.hint2"),
+    q(
+        "q3",
+        "below_data_south",
+        hints=2,
+        checks=[whole_number(), in_range(0, 209), count(_below_data_south)],
     ),
-    Question(
-        name="q4",
-        variable="first_province_cyber",
-        points=1,
-        checks=(
-            is_instance(str, "check.is_text"),
-            Check("B5.q4.province", lambda v: v in set(_survey()["province"])),
-            Check("B5.q4.first", lambda v: v == _first_province_cyber()),
-        ),
-        hints=("B5.q4.hint1", "B5.q4.hint2"),
+    q(
+        "q4",
+        "first_province_cyber",
+        hints=2,
+        checks=[
+            is_text(),
+            Check("province", lambda v: v in set(_survey()["province"])),
+            equals(_first_province_cyber, "first"),
+        ],
     ),
-    Question(
-        name="q5",
-        variable="cohorts_cyber",
-        points=1,
-        checks=(
-            _WHOLE,
+    q(
+        "q5",
+        "cohorts_cyber",
+        hints=2,
+        checks=[
+            whole_number(),
             in_range(1, 209),
-            Check("B5.q5.rounded", lambda v: int(v) * BIG_COHORT >= _cyber_learners()),
-            Check("B5.q5.count", lambda v: int(v) == _cohorts_cyber()),
-        ),
-        hints=("B5.q5.hint1", "B5.q5.hint2"),
+            Check("rounded", lambda v: int(v) * BIG_COHORT >= _cyber_learners()),
+            count(_cohorts_cyber),
+        ],
     ),
-    Question(
-        name="q6",
-        variable="plan_cost",
+    q(
+        "q6",
+        "plan_cost",
         points=2,
-        checks=(
-            is_number(),
-            Check("B5.q6.positive", lambda v: float(v) > 0),
-            close_to(_mixed_cost, 0.05, "B5.q6.amount"),
-        ),
-        hints=("B5.q6.hint1", "B5.q6.hint2", "B5.q6.hint3"),
+        hints=3,
+        checks=[is_number(), positive(), close_to(_mixed_cost, 0.05, "amount")],
     ),
-    Question(
-        name="q7",
-        variable="saving",
-        points=1,
-        checks=(
-            is_number(),
-            Check("B5.q7.positive", lambda v: float(v) > 0),
-            close_to(_saving, 0.05, "B5.q7.amount"),
-        ),
-        hints=("B5.q7.hint1", "B5.q7.hint2"),
+    q(
+        "q7",
+        "saving",
+        hints=2,
+        checks=[is_number(), positive(), close_to(_saving, 0.05, "amount")],
     ),
-    Question(
-        name="q8",
-        variable="trainers",
-        points=1,
-        checks=(
-            _WHOLE,
-            in_range(0, 209),
-            Check("B5.q8.count", lambda v: int(v) == _trainers()),
-        ),
-        hints=("B5.q8.hint1", "B5.q8.hint2"),
-    ),
+    q("q8", "trainers", hints=2, checks=[whole_number(), in_range(0, 209), count(_trainers)]),
 ]
