@@ -7,7 +7,20 @@ from collections.abc import Mapping
 import pandas as pd
 
 from course import data, indicators, logframe, survey
-from course.learn import Check, Question, close_to, in_range, is_instance, is_number, one_of
+from course.learn import (
+    Check,
+    Questions,
+    close_to,
+    has_columns,
+    in_range,
+    is_instance,
+    is_number,
+    is_table,
+    is_text,
+    one_of,
+    same_set,
+    within,
+)
 
 DRAFT_IDS = {"I1", "A1", "OP1", "OC1", "IM1"}
 
@@ -46,122 +59,108 @@ def _service_shares_match(value: pd.DataFrame) -> bool:
     )
 
 
+q = Questions("B7")
+
 QUESTIONS = [
-    Question(
-        name="q1",
-        variable="fixed_logframe",
+    q(
+        "q1",
+        "fixed_logframe",
         points=2,
-        checks=(
-            is_instance(pd.DataFrame, "check.is_table"),
-            Check("B7.q1.columns", lambda v: set(logframe.LOGFRAME_COLUMNS) <= set(v.columns)),
-            Check("B7.q1.rows", lambda v: set(v["id"]) >= DRAFT_IDS),
-            Check("B7.q1.problems", lambda v: logframe.logframe_problems(v) == []),
-        ),
-        hints=("B7.q1.hint1", "B7.q1.hint2", "B7.q1.hint3"),
+        hints=3,
+        checks=[
+            is_table(),
+            has_columns(*logframe.LOGFRAME_COLUMNS),
+            Check("rows", lambda v: set(v["id"]) >= DRAFT_IDS),
+            Check("problems", lambda v: logframe.logframe_problems(v) == []),
+        ],
     ),
-    Question(
-        name="q2",
-        variable="better_indicator",
+    q(
+        "q2",
+        "better_indicator",
         points=2,
-        checks=(
-            is_instance(Mapping, "B7.q2.dict"),
+        hints=3,
+        checks=[
+            is_instance(Mapping, "dict"),
             Check(
-                "B7.q2.kept",
+                "kept",
                 lambda v: float(v["baseline"]) == 90 and int(v["baseline_year"]) == 2024,
             ),
-            Check("B7.q2.direction", lambda v: str(v["direction"]).strip().lower() == "decrease"),
-            Check("B7.q2.smart", lambda v: logframe.smart_gaps(v) == []),
-        ),
-        hints=("B7.q2.hint1", "B7.q2.hint2", "B7.q2.hint3"),
+            Check("direction", lambda v: str(v["direction"]).strip().lower() == "decrease"),
+            Check("smart", lambda v: logframe.smart_gaps(v) == []),
+        ],
     ),
-    Question(
-        name="q3",
-        variable="dt02_progress",
-        points=1,
-        checks=(
+    q(
+        "q3",
+        "dt02_progress",
+        hints=2,
+        checks=[
             is_number(),
-            Check("B7.q3.share", lambda v: -1 <= float(v) <= 2),
+            in_range(-1, 2, "share"),
             close_to(lambda: indicators.progress(20, 80, 58), 1e-3),
-        ),
-        hints=("B7.q3.hint1", "B7.q3.hint2"),
+        ],
     ),
-    Question(
-        name="q4",
-        variable="dt03_milestone",
-        points=1,
-        checks=(
+    q(
+        "q4",
+        "dt03_milestone",
+        hints=2,
+        checks=[
             is_number(),
             in_range(20, 45),
             close_to(lambda: indicators.expected(45, 20, 2021, 2026, 2025), 1e-3),
-        ),
-        hints=("B7.q4.hint1", "B7.q4.hint2"),
+        ],
     ),
-    Question(
-        name="q5",
-        variable="odsc_status",
-        points=1,
-        checks=(
-            is_instance(str, "check.is_text"),
+    q(
+        "q5",
+        "odsc_status",
+        hints=3,
+        checks=[
+            is_text(),
             one_of(list(indicators.STATUSES)),
-            Check("B7.q5.status", lambda v: v == indicators.status(120, 60, 95, 2022, 2027, 2025)),
-        ),
-        hints=("B7.q5.hint1", "B7.q5.hint2", "B7.q5.hint3"),
+            Check("status", lambda v: v == indicators.status(120, 60, 95, 2022, 2027, 2025)),
+        ],
     ),
-    Question(
-        name="q6",
-        variable="off_track_ids",
-        points=1,
-        checks=(
-            is_instance(list, "B7.q6.list"),
-            Check(
-                "B7.q6.known",
-                lambda v: set(v) <= set(data.synthetic("me_indicators")["indicator_id"]),
-            ),
-            Check(
-                "B7.q6.ids",
-                lambda v: (
-                    sorted(v) == sorted(_tracked().query("status == 'off_track'")["indicator_id"])
-                ),
-            ),
-        ),
-        hints=("B7.q6.hint1", "B7.q6.hint2"),
+    q(
+        "q6",
+        "off_track_ids",
+        hints=2,
+        checks=[
+            is_instance(list, "list"),
+            within(lambda: data.synthetic("me_indicators")["indicator_id"], "known"),
+            same_set(lambda: _tracked().query("status == 'off_track'")["indicator_id"], "ids"),
+        ],
     ),
-    Question(
-        name="q7",
-        variable="by_service",
+    q(
+        "q7",
+        "by_service",
         points=2,
-        checks=(
-            is_instance(pd.DataFrame, "check.is_table"),
-            Check(
-                "B7.q7.columns",
-                lambda v: {"service", "n", "share", "low", "high"} <= set(v.columns),
-            ),
-            Check("B7.q7.values", _service_shares_match),
-            Check("B7.q7.sorted", lambda v: list(v["share"]) == sorted(v["share"])),
-        ),
-        hints=("B7.q7.hint1", "B7.q7.hint2"),
+        hints=2,
+        checks=[
+            is_table(),
+            has_columns("service", "n", "share", "low", "high"),
+            Check("values", _service_shares_match),
+            Check("sorted", lambda v: list(v["share"]) == sorted(v["share"])),
+        ],
     ),
-    Question(
-        name="q8",
-        variable="dakcheung_margin",
-        points=1,
-        checks=(
+    q(
+        "q8",
+        "dakcheung_margin",
+        hints=3,
+        checks=[
             is_number(),
-            Check("B7.q8.share", lambda v: 0 < float(v) < 1),
+            Check("share", lambda v: 0 < float(v) < 1),
             close_to(_dakcheung_margin, 1e-3),
-        ),
-        hints=("B7.q8.hint1", "B7.q8.hint2", "B7.q8.hint3"),
+        ],
     ),
-    Question(
-        name="q9",
-        variable="weighted_share",
+    q(
+        "q9",
+        "weighted_share",
         points=2,
-        checks=(
+        hints=3,
+        checks=[
             is_number(),
             in_range(0, 1),
-            Check("B7.q9.weighted", lambda v: abs(float(v) - _unweighted_share()) > 1e-3),
+            Check("weighted", lambda v: abs(float(v) - _unweighted_share()) > 1e-3),
             close_to(_weighted_share, 1e-3),
-        ),
-        hints=("B7.q9.hint1", "B7.q9.hint2", "B7.q9.hint3"),
+        ],
     ),
 ]
