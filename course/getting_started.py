@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course.learn import Check, Exercise, Question, in_range, is_instance, is_number
+from course.learn import Check, Exercise, Questions, in_range, is_number, is_text
 
 #: The office in A0's examples.
 OFFICE = "Sekong PPA"
@@ -28,25 +28,24 @@ MEMBERS, STAFF = 25, 6
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
+q = Questions("A0")
+
 PRACTICE = [
-    Question(
-        name="p1",
-        variable="chairs",
-        checks=(
+    q(
+        "p1",
+        "chairs",
+        hints=2,
+        checks=[
             is_number(),
             in_range(0, 1000),
-            Check("A0.p1.total", lambda v: float(v) == MEMBERS + STAFF),
-        ),
-        hints=("A0.p1.hint1", "A0.p1.hint2"),
+            Check("total", lambda v: float(v) == MEMBERS + STAFF),
+        ],
     ),
-    Question(
-        name="p2",
-        variable="meeting_day",
-        checks=(
-            is_instance(str, "check.is_text"),
-            Check("A0.p2.weekday", lambda v: v.strip().capitalize() in WEEKDAYS),
-        ),
-        hints=("A0.p2.hint1",),
+    q(
+        "p2",
+        "meeting_day",
+        hints=1,
+        checks=[is_text(), Check("weekday", lambda v: v.strip().capitalize() in WEEKDAYS)],
     ),
 ]
 

@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from course import capstone, data, design, maturity, roadmap
-from course.learn import Check, Question, is_instance
+from course.learn import Check, Questions, has_columns, is_instance, is_table, is_text
 from course.messages import t
 
 #: The planning rules of the exercise (its setup cell imports them from here).
@@ -89,120 +89,115 @@ def _complete(value: capstone.Plan) -> bool:
     return all(getattr(value, s) is not None for s in capstone.SECTIONS)
 
 
+q = Questions("B8")
+
 QUESTIONS = [
-    Question(
-        name="q1",
-        variable="scores",
-        points=1,
-        checks=(
-            is_instance(pd.DataFrame, "check.is_table"),
-            Check("B8.q1.columns", lambda v: {"dimension", "score"} <= set(v.columns)),
-            Check("B8.q1.complete", _scores_complete),
-            Check("B8.q1.range", _scores_in_range),
-        ),
-        hints=("B8.q1.hint1", "B8.q1.hint2"),
+    q(
+        "q1",
+        "scores",
+        hints=2,
+        checks=[
+            is_table(),
+            has_columns("dimension", "score"),
+            Check("complete", _scores_complete),
+            Check("range", _scores_in_range),
+        ],
     ),
-    Question(
-        name="q2",
-        variable="situation_part",
-        points=1,
-        checks=(
-            is_instance(capstone.Situation, "B8.q2.type"),
-            Check("B8.q2.target", lambda v: float(v.target) == 3),
-            Check("B8.q2.scores", lambda v: _scores_complete(v.scores)),
-            Check("B8.q2.equipment", lambda v: set(v.equipment["province"]) == {v.province}),
-        ),
-        hints=("B8.q2.hint1", "B8.q2.hint2"),
+    q(
+        "q2",
+        "situation_part",
+        hints=2,
+        checks=[
+            is_instance(capstone.Situation, "type"),
+            Check("target", lambda v: float(v.target) == 3),
+            Check("scores", lambda v: _scores_complete(v.scores)),
+            Check("equipment", lambda v: set(v.equipment["province"]) == {v.province}),
+        ],
     ),
-    Question(
-        name="q3",
-        variable="top_gaps",
-        points=1,
-        checks=(
-            is_instance(list, "B8.q3.list"),
-            Check("B8.q3.three", lambda v: len(v) == 3),
-            Check("B8.q3.dimensions", _top_gaps_ordered),
-        ),
-        hints=("B8.q3.hint1", "B8.q3.hint2"),
+    q(
+        "q3",
+        "top_gaps",
+        hints=2,
+        checks=[
+            is_instance(list, "list"),
+            Check("three", lambda v: len(v) == 3),
+            Check("dimensions", _top_gaps_ordered),
+        ],
     ),
-    Question(
-        name="q4",
-        variable="vision",
-        points=1,
-        checks=(
-            is_instance(str, "check.is_text"),
-            Check("B8.q4.length", lambda v: 12 <= _words(v) <= 60),
-            Check("B8.q4.sdg", _covers_sdg),
-            Check("B8.q4.feedback", lambda v: design.vision_feedback(v) == []),
-        ),
-        hints=("B8.q4.hint1", "B8.q4.hint2"),
+    q(
+        "q4",
+        "vision",
+        hints=2,
+        checks=[
+            is_text(),
+            Check("length", lambda v: 12 <= _words(v) <= 60),
+            Check("sdg", _covers_sdg),
+            Check("feedback", lambda v: design.vision_feedback(v) == []),
+        ],
     ),
-    Question(
-        name="q5",
-        variable="chosen",
+    q(
+        "q5",
+        "chosen",
         points=2,
-        checks=(
-            is_instance(pd.DataFrame, "check.is_table"),
-            Check("B8.q5.columns", lambda v: {"id", "depends_on"} <= set(v.columns)),
-            Check("B8.q5.known", lambda v: set(v["id"]) <= _catalogue_ids()),
+        hints=3,
+        checks=[
+            is_table(),
+            has_columns("id", "depends_on"),
+            Check("known", lambda v: set(v["id"]) <= _catalogue_ids()),
             Check(
-                "B8.q5.count",
+                "count",
                 lambda v: v["id"].nunique() >= MIN_INITIATIVES,
                 {"minimum": MIN_INITIATIVES},
             ),
-            Check("B8.q5.closed", _closed),
-        ),
-        hints=("B8.q5.hint1", "B8.q5.hint2", "B8.q5.hint3"),
+            Check("closed", _closed),
+        ],
     ),
-    Question(
-        name="q6",
-        variable="roadmap_part",
+    q(
+        "q6",
+        "roadmap_part",
         points=2,
-        checks=(
-            is_instance(capstone.Roadmap, "B8.q6.type"),
-            Check("B8.q6.rules", _period, {"start": START, "end": END, "ceiling": CEILING}),
-            Check(
-                "B8.q6.count", lambda v: len(v.ids) >= MIN_INITIATIVES, {"minimum": MIN_INITIATIVES}
-            ),
-            Check("B8.q6.period", _fits_period),
-            Check("B8.q6.ceiling", _fits_ceiling),
-            Check("B8.q6.consistent", _roadmap_findings),
-        ),
-        hints=("B8.q6.hint1", "B8.q6.hint2", "B8.q6.hint3"),
+        hints=3,
+        checks=[
+            is_instance(capstone.Roadmap, "type"),
+            Check("rules", _period, {"start": START, "end": END, "ceiling": CEILING}),
+            Check("count", lambda v: len(v.ids) >= MIN_INITIATIVES, {"minimum": MIN_INITIATIVES}),
+            Check("period", _fits_period),
+            Check("ceiling", _fits_ceiling),
+            Check("consistent", _roadmap_findings),
+        ],
     ),
-    Question(
-        name="q7",
-        variable="capacity_part",
-        points=1,
-        checks=(
-            is_instance(capstone.CapacityInclusion, "B8.q7.type"),
-            Check("B8.q7.rules", _reach_rules, {"reach": REACH, "budget": CHANNEL_BUDGET}),
-            Check("B8.q7.training", lambda v: v.training_cost > 0),
-            Check("B8.q7.reach", lambda v: v.channels.meets_targets),
-        ),
-        hints=("B8.q7.hint1", "B8.q7.hint2"),
+    q(
+        "q7",
+        "capacity_part",
+        hints=2,
+        checks=[
+            is_instance(capstone.CapacityInclusion, "type"),
+            Check("rules", _reach_rules, {"reach": REACH, "budget": CHANNEL_BUDGET}),
+            Check("training", lambda v: v.training_cost > 0),
+            Check("reach", lambda v: v.channels.meets_targets),
+        ],
     ),
-    Question(
-        name="q8",
-        variable="me_part",
+    q(
+        "q8",
+        "me_part",
         points=2,
-        checks=(
-            is_instance(pd.DataFrame, "check.is_table"),
-            Check("B8.q8.linked", lambda v: "initiatives" in v.attrs and "initiative_id" in v),
-            Check("B8.q8.smart", _smart),
-            Check("B8.q8.coverage", lambda v: capstone.unmeasured(v) == []),
-        ),
-        hints=("B8.q8.hint1", "B8.q8.hint2", "B8.q8.hint3"),
+        hints=3,
+        checks=[
+            is_table(),
+            Check("linked", lambda v: "initiatives" in v.attrs and "initiative_id" in v),
+            Check("smart", _smart),
+            Check("coverage", lambda v: capstone.unmeasured(v) == []),
+        ],
     ),
-    Question(
-        name="q9",
-        variable="plan",
+    q(
+        "q9",
+        "plan",
         points=2,
-        checks=(
-            is_instance(capstone.Plan, "B8.q9.type"),
-            Check("B8.q9.sections", _complete),
-            Check("B8.q9.findings", lambda v: capstone.findings(v) == []),
-        ),
-        hints=("B8.q9.hint1", "B8.q9.hint2"),
+        hints=2,
+        checks=[
+            is_instance(capstone.Plan, "type"),
+            Check("sections", _complete),
+            Check("findings", lambda v: capstone.findings(v) == []),
+        ],
     ),
 ]
