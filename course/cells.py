@@ -1,4 +1,4 @@
-"""Cell-by-cell checks for tables a person types or uploads (used by B4 and B5).
+"""Cell-by-cell checks for tables a person types or uploads (used by B2 to B5).
 
 Each check raises `UserError` whose message names the cell the way a person counts:
 "Row 3, column 'cost': '-5' is not a valid cost ...". Row 1 is the first data row,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -32,17 +32,6 @@ def _at(row: int, column: str, problem: str) -> UserError:
     return UserError(cells.at(row, column, problem))
 
 
-def _require(table: Any, columns: Iterable[str], name: str) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise UserError(t("design.error.not_a_table", name=name, value=type(table).__name__))
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise UserError(t("design.error.columns", name=name, missing=", ".join(missing)))
-    if len(table) == 0:
-        raise UserError(t("design.error.empty", name=name))
-    return table
-
-
 # Personas ------------------------------------------------------------------------------------
 
 
@@ -51,7 +40,7 @@ def select(survey: pd.DataFrame, filters: Mapping[str, Any] | None = None) -> pd
 
     Raises UserError for an unknown column, a value no respondent has, or no match.
     """
-    _require(survey, (), "survey")
+    cells.frame(survey, (), "design.what.survey")
     mask = pd.Series(True, index=survey.index)
     for column, wanted in (filters or {}).items():
         if column not in survey.columns:
@@ -125,7 +114,7 @@ def segment(survey: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     using the internet, lowest first: the groups furthest from digital channels.
     """
     columns = [by] if isinstance(by, str) else list(by)
-    _require(survey, columns, "survey")
+    cells.frame(survey, columns, "design.what.survey")
     flags = [c for c in ("has_phone", "has_smartphone", "uses_internet") if c in survey]
     aggregations: dict[str, tuple[str, str]] = {"n": (columns[0], "size")}
     aggregations.update({flag: (flag, "mean") for flag in flags})
@@ -140,7 +129,7 @@ def segment(survey: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
 
 
 def _transactions(transactions: pd.DataFrame, service: str | None) -> pd.DataFrame:
-    _require(transactions, (*JOURNEY_COLUMNS, "problem"), "transactions")
+    cells.frame(transactions, (*JOURNEY_COLUMNS, "problem"), "design.what.transactions")
     if service is None:
         return transactions
     services = sorted(transactions["service"].dropna().unique())
@@ -232,7 +221,7 @@ def journey_chart(journey_table: pd.DataFrame, service: str, ax=None):
 
     from course import charts
 
-    _require(journey_table, ("step", "minutes", "problem_share"), "journey")
+    cells.frame(journey_table, ("step", "minutes", "problem_share"), "design.what.journey")
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 3.8))
     labels = [
@@ -288,7 +277,7 @@ def prioritise(pain: pd.DataFrame) -> pd.DataFrame:
 
     `pain` has the columns problem, frequency and severity. Ties keep the input order.
     """
-    _require(pain, ("problem", "frequency", "severity"), "pain points")
+    cells.frame(pain, ("problem", "frequency", "severity"), "design.what.pain_points")
     rows = []
     for index, record in enumerate(pain.to_dict("records"), start=1):
         problem = record["problem"]

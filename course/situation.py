@@ -50,17 +50,6 @@ def _at(row: int, column: str, problem: str) -> UserError:
     return UserError(cells.at(row, column, problem))
 
 
-def _require(table: Any, columns: Iterable[str], name: str) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise UserError(t("situation.error.not_a_table", name=name, value=type(table).__name__))
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise UserError(t("situation.error.columns", name=name, missing=", ".join(missing)))
-    if len(table) == 0:
-        raise UserError(t("situation.error.empty", name=name))
-    return table
-
-
 def _score(value: Any, row: int, column: str, low: float = 1, high: float = 5) -> float:
     """A number between low and high, or a UserError naming the row and column."""
     problem = t("situation.error.score", value=repr(value), low=low, high=high)
@@ -117,7 +106,9 @@ def capacity_gaps(findings: pd.DataFrame) -> pd.DataFrame:
     gap = max(target - current, 0) and priority = gap × importance, sorted by priority,
     then gap (both largest first), then the level order; `rank` 1 is the first priority.
     """
-    _require(findings, ("level", "finding", "current", "target", "importance"), "findings")
+    cells.frame(
+        findings, ("level", "finding", "current", "target", "importance"), "situation.what.findings"
+    )
     rows = []
     for index, record in enumerate(findings.to_dict("records"), start=1):
         rows.append(
@@ -143,7 +134,7 @@ def capacity_gaps(findings: pd.DataFrame) -> pd.DataFrame:
 
 def gaps_by_level(gap_table: pd.DataFrame) -> pd.DataFrame:
     """Return, for each of the four levels, the number of findings and the total priority."""
-    _require(gap_table, ("level", "priority"), "gap table")
+    cells.frame(gap_table, ("level", "priority"), "situation.what.gap_table")
     grouped = gap_table.groupby("level")["priority"].agg(findings="count", priority="sum")
     grouped = grouped.reindex(list(CAPACITY_LEVELS), fill_value=0)
     return grouped.rename_axis("level").reset_index()
@@ -153,7 +144,11 @@ def gaps_by_level(gap_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _inventory(inventory: pd.DataFrame) -> pd.DataFrame:
-    _require(inventory, ("province", "device_type", "purchase_year", "status"), "inventory")
+    cells.frame(
+        inventory,
+        ("province", "device_type", "purchase_year", "status"),
+        "situation.what.inventory",
+    )
     for index, status in enumerate(inventory["status"], start=1):
         if status not in STATUSES:
             problem = t("situation.error.unknown_value", value=status, known=", ".join(STATUSES))
@@ -162,7 +157,7 @@ def _inventory(inventory: pd.DataFrame) -> pd.DataFrame:
 
 
 def _staff(staff: pd.DataFrame) -> pd.DataFrame:
-    _require(staff, ("province", "staff"), "staff")
+    cells.frame(staff, ("province", "staff"), "situation.what.staff")
     for index, value in enumerate(staff["staff"], start=1):
         _score(value, index, "staff", 1, 100_000)
     if staff["province"].duplicated().any():
@@ -204,7 +199,7 @@ def per_staff_chart(table: pd.DataFrame, ax=None):
 
     from course import charts
 
-    _require(table, ("province", "per_staff"), "equipment table")
+    cells.frame(table, ("province", "per_staff"), "situation.what.equipment")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 5))
     ordered = table.sort_values("per_staff")
@@ -291,8 +286,8 @@ def cost_gap(
     `prices` has device_type and `price_column`. A device type that is missing with
     no price raises UserError naming it.
     """
-    _require(needs, ("device_type", "missing"), "needs")
-    _require(prices, ("device_type", price_column), "prices")
+    cells.frame(needs, ("device_type", "missing"), "situation.what.needs")
+    cells.frame(prices, ("device_type", price_column), "situation.what.prices")
     if prices["device_type"].duplicated().any():
         first = prices["device_type"][prices["device_type"].duplicated()].iloc[0]
         raise UserError(t("situation.error.duplicate_price", device=first))
@@ -336,7 +331,7 @@ def stakeholder_grid(stakeholders: pd.DataFrame, threshold: float = 3) -> pd.Dat
     Input columns: stakeholder, power, interest (1..5). Sorted by quadrant order, then
     by power + interest (largest first).
     """
-    _require(stakeholders, ("stakeholder", "power", "interest"), "stakeholders")
+    cells.frame(stakeholders, ("stakeholder", "power", "interest"), "situation.what.stakeholders")
     rows = []
     for index, record in enumerate(stakeholders.to_dict("records"), start=1):
         power = _score(record["power"], index, "power")
@@ -364,7 +359,7 @@ def stakeholder_chart(grid: pd.DataFrame, threshold: float = 3, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    _require(grid, ("stakeholder", "power", "interest"), "stakeholders")
+    cells.frame(grid, ("stakeholder", "power", "interest"), "situation.what.stakeholders")
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5))
     line = threshold + 0.5
@@ -422,7 +417,7 @@ def swot_actions(swot: pd.DataFrame, top: int = 2) -> pd.DataFrame:
     strategy (SO, ST, WO, WT) the `top` internal items are paired with the `top`
     external ones; the prompt says what kind of action the pair asks for.
     """
-    _require(swot, ("kind", "item"), "SWOT")
+    cells.frame(swot, ("kind", "item"), "situation.what.swot")
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise UserError(t("situation.error.top", value=repr(top)))
     weights = swot["weight"] if "weight" in swot.columns else pd.Series([1] * len(swot))

@@ -113,7 +113,7 @@ def test_unknown_service_and_missing_columns():
     """An unknown service lists the known ones; a table without 'visits' is refused."""
     with pytest.raises(UserError, match=r"no service called 'passport'.*licence"):
         design.journey(TRANSACTIONS, "passport")
-    with pytest.raises(UserError, match="lacks the column"):
+    with pytest.raises(UserError, match="has no column"):
         design.journey(TRANSACTIONS.drop(columns="visits"), "licence")
 
 

@@ -83,7 +83,7 @@ def test_capacity_gaps_refuse_empty_and_incomplete_tables(findings):
     """An empty table or one without the importance column gives a plain message."""
     with pytest.raises(UserError, match="has no rows"):
         situation.capacity_gaps(findings.iloc[0:0])
-    with pytest.raises(UserError, match="lacks the column"):
+    with pytest.raises(UserError, match="has no column"):
         situation.capacity_gaps(findings.drop(columns="importance"))
     with pytest.raises(UserError, match="should be a table"):
         situation.capacity_gaps([1, 2])
