@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from course import capacity
+from course import capacity, charts
 from course.messages import t
-
-
-def _note(ax, note: str | None) -> None:
-    if note:
-        ax.figure.text(0.01, 0.005, note, fontsize=7, color="#555", wrap=True)
 
 
 def profile_heatmap(profile_table: pd.DataFrame, ax=None, note: str | None = None):
@@ -51,8 +46,7 @@ def profile_heatmap(profile_table: pd.DataFrame, ax=None, note: str | None = Non
     bar = ax.figure.colorbar(image, ax=ax)
     bar.set_label(t("capacity.chart.mean_level"))
     ax.set_title(t("capacity.chart.profile_title"))
-    ax.figure.tight_layout(rect=(0, 0.03, 1, 1))
-    _note(ax, note)
+    charts.foot_note(ax, note)
     return ax
 
 
@@ -78,6 +72,5 @@ def below_target(summary: pd.DataFrame, ax=None, note: str | None = None):
     ax.set_xlim(0, 110)
     ax.set_xlabel(t("capacity.chart.share_below"))
     ax.set_title(t("capacity.chart.below_title"))
-    ax.figure.tight_layout(rect=(0, 0.04, 1, 1))
-    _note(ax, note)
+    charts.foot_note(ax, note)
     return ax

@@ -37,12 +37,34 @@ def trend(countries: list[str], measure: str = "egdi", table: pd.DataFrame | Non
     ax.set_title(t("chart.trend_title", measure=t(f"chart.measure.{measure}")))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, ncol=2)
-    _source(ax, t("chart.source_egdi"))
+    foot_note(ax, t("chart.source_egdi"))
     return ax
 
 
+#: The colours of a foot note: grey for a source, red where the data are synthetic.
+SOURCE, SYNTHETIC = "#555", "#b2182b"
+
+
+def foot_note(ax, text: str | None, colour: str = SOURCE) -> None:
+    """Write `text` (a source, or that the data are synthetic) at the foot of the figure.
+
+    The one way a chart says where its data come from: the figure is laid out with room
+    kept for the line, or, with no text, laid out as it is.
+    """
+    figure = ax.figure
+    if not text:
+        figure.tight_layout()
+        return
+    figure.text(0.01, 0.01, text, fontsize=7, color=colour, wrap=True)
+    figure.tight_layout(rect=(0, 0.05, 1, 1))
+
+
 def synthetic_note(ax, name: str) -> None:
-    """Say under the chart's axes that its data set `name` is synthetic."""
+    """Say under the chart's axes that its data set `name` is synthetic.
+
+    Unlike `foot_note` the line goes with the axes, not the figure, for an Axes that
+    may share its figure with others.
+    """
     ax.annotate(
         data.synthetic_label(name),
         xy=(0, 0),
@@ -53,13 +75,6 @@ def synthetic_note(ax, name: str) -> None:
         fontsize=7,
         color="#b35806",
     )
-
-
-def _source(ax, text: str) -> None:
-    """Write the source line under the chart, with room kept for it."""
-    figure = ax.figure
-    figure.text(0.01, 0.01, text, fontsize=7, color="#555")
-    figure.tight_layout(rect=(0, 0.05, 1, 1))
 
 
 def gaps(gap_table: pd.DataFrame, country: str, ax=None):
@@ -77,5 +92,5 @@ def gaps(gap_table: pd.DataFrame, country: str, ax=None):
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(t("chart.gap_axis"))
     ax.set_title(t("chart.gap_title", country=country))
-    _source(ax, t("chart.source_egdi"))
+    foot_note(ax, t("chart.source_egdi"))
     return ax

@@ -204,7 +204,7 @@ def speed_chart(tests: pd.DataFrame, province: str, needed: Need | None = None, 
     """Bar chart of one office's upload tests, with the uplink a meeting needs; returns the Axes."""
     import matplotlib.pyplot as plt
 
-    from course import data
+    from course import charts, data
 
     for column in ("province", "date", "hour", "upload_mbps"):
         if column not in tests.columns:
@@ -227,6 +227,5 @@ def speed_chart(tests: pd.DataFrame, province: str, needed: Need | None = None, 
     ax.set_title(t("hybrid.chart.title", province=province))
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     ax.legend(fontsize=8)
-    ax.figure.text(0.01, 0.01, data.synthetic_label("ppa_speed_tests"), fontsize=7, color="#555")
-    ax.figure.tight_layout()
+    charts.foot_note(ax, data.synthetic_label("ppa_speed_tests"))
     return ax

@@ -8,18 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from course import indicators
+from course import charts, indicators
 from course.errors import UserError
 from course.messages import t
 from course.reporting import STATUS_COLOURS
-
-
-def _note(ax, label: str | None) -> None:
-    if label:
-        ax.figure.text(0.01, 0.01, label, fontsize=7, color="#b2182b")
-        ax.figure.tight_layout(rect=(0, 0.05, 1, 1))
-    else:
-        ax.figure.tight_layout()
 
 
 def milestone_chart(
@@ -85,7 +77,7 @@ def milestone_chart(
     )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    _note(ax, label)
+    charts.foot_note(ax, label, charts.SYNTHETIC)
     return ax
 
 
@@ -123,5 +115,5 @@ def progress_chart(tracked: pd.DataFrame, label: str | None = None, ax=None):
     ax.axvline(1, color="#2166ac", linewidth=0.8, linestyle=":")
     ax.set_xlabel(t("indicators.chart.progress_axis"))
     ax.set_title(t("indicators.chart.progress_title"), fontsize=11)
-    _note(ax, label)
+    charts.foot_note(ax, label, charts.SYNTHETIC)
     return ax

@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from course import roadmap
+from course import charts, roadmap
 from course.messages import t
 
 CRITICAL, SLACK = "#b2182b", "#4393c3"
 WITHIN, OVER = "#4393c3", "#d6604d"
 LEVEL_COLOURS = {"low": "#a6d96a", "medium": "#fee08b", "high": "#f46d43"}
-
-
-def _note(ax, note: str | None) -> None:
-    if note:
-        ax.figure.text(0.01, 0.005, note, fontsize=7, color="#555", wrap=True)
 
 
 def gantt(
@@ -77,8 +72,7 @@ def gantt(
         fontsize=8,
     )
     ax.grid(axis="x", alpha=0.3)
-    ax.figure.tight_layout(rect=(0, 0.03, 1, 1))
-    _note(ax, note)
+    charts.foot_note(ax, note)
     return ax
 
 
@@ -119,8 +113,7 @@ def budget(
     ax.set_title(t("roadmap.chart.budget_title"))
     ax.legend(handles=handles, fontsize=8, loc="upper right")
     ax.set_ylim(0, max(float(costs.max()), ceiling or 0) * 1.25)
-    ax.figure.tight_layout(rect=(0, 0.04, 1, 1))
-    _note(ax, note)
+    charts.foot_note(ax, note)
     return ax
 
 
@@ -164,6 +157,5 @@ def risk_heatmap(risks: pd.DataFrame, ax=None, note: str | None = None, label: s
         bbox_to_anchor=(1.02, 1),
         fontsize=8,
     )
-    ax.figure.tight_layout(rect=(0, 0.04, 1, 1))
-    _note(ax, note)
+    charts.foot_note(ax, note)
     return ax

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from course import charts
 from course.errors import UserError
 from course.messages import t
 
@@ -49,9 +50,5 @@ def interval_chart(
     ax.set_xlabel(t("survey.chart.share_axis"))
     ax.set_title(title, fontsize=11)
     ax.grid(axis="x", alpha=0.3)
-    if label:
-        ax.figure.text(0.01, 0.01, label, fontsize=7, color="#b2182b")
-        ax.figure.tight_layout(rect=(0, 0.05, 1, 1))
-    else:
-        ax.figure.tight_layout()
+    charts.foot_note(ax, label, charts.SYNTHETIC)
     return ax
