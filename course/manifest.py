@@ -34,7 +34,13 @@ def repo_root() -> Path:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One nbgrader assignment: its id is the module id."""
+    """One nbgrader assignment: its id is the module id.
+
+    Attributes:
+        id: The assignment id, the same as its module's id ("B1-foundations").
+        notebook: The notebook's file name inside exercises/<id>/.
+        points: The autograded points of the whole exercise.
+    """
 
     id: str
     notebook: str
@@ -48,7 +54,13 @@ class Exercise:
 
 @dataclass(frozen=True)
 class App:
-    """One Voila app: a notebook in course/apps."""
+    """One Voila app: a notebook in course/serve/apps.
+
+    Attributes:
+        id: The app's id, used in its address and in its title key "app.<id>.title".
+        notebook: The notebook's file name inside course/serve/apps/.
+        module: The id of the module whose lessons use the app.
+    """
 
     id: str
     notebook: str
@@ -65,7 +77,19 @@ class App:
 
 @dataclass(frozen=True)
 class Module:
-    """One module: lessons, one exercise, and optional apps."""
+    """One module: lessons, one exercise, and optional apps.
+
+    Attributes:
+        id: The one identifier of the module ("B1-foundations"), used by its lesson
+            folder, its exercise, its check definitions and its book chapter.
+        track: Its track: "A" (ICT literacy lab) or "B" (digital government
+            transformation), a part of the book.
+        order: Its place within the track.
+        minutes: The teaching and practice time, shown at the top of each lesson.
+        lessons: The lesson notebooks' file names inside modules/<id>/, in order.
+        exercise: The module's nbgrader exercise.
+        apps: The ids of the apps its lessons use.
+    """
 
     id: str
     track: str
@@ -100,7 +124,13 @@ class Module:
 
 @dataclass(frozen=True)
 class Curriculum:
-    """The whole manifest."""
+    """The whole manifest.
+
+    Attributes:
+        modules: Every module, sorted by track, then order.
+        apps: Every app.
+        tracks: The tracks, in the order the book shows them.
+    """
 
     modules: tuple[Module, ...]
     apps: tuple[App, ...]
