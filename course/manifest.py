@@ -85,7 +85,7 @@ class Module:
         track: Its track: "A" (ICT literacy lab) or "B" (digital government
             transformation), a part of the book.
         order: Its place within the track.
-        minutes: The teaching and practice time, shown at the top of each lesson.
+        minutes: The trainee's time for the lessons, in minutes.
         lessons: The lesson notebooks' file names inside modules/<id>/, in order.
         exercise: The module's nbgrader exercise.
         apps: The ids of the apps its lessons use.
