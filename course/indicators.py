@@ -53,14 +53,7 @@ _EPSILON = 1e-9
 _FIRST_YEAR, _LAST_YEAR = 1990, 2100
 
 TRACK_COLUMNS = [
-    "indicator_id",
-    "name",
-    "unit",
-    "direction",
-    "baseline",
-    "baseline_year",
-    "target",
-    "target_year",
+    *INDICATOR_COLUMNS,
     "year",
     "actual",
     "expected",

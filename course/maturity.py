@@ -16,7 +16,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,19 @@ def level_label(level: int) -> str:
 
 def _at(row: int, column: str, problem: str) -> UserError:
     return UserError(cells.at(row, column, problem))
+
+
+def _check_row(record: dict[str, Any], index: int, columns: Sequence[str]) -> None:
+    """Raise a UserError naming the cell if one of `columns` is blank or the dimension unknown."""
+    for column in columns:
+        if _blank(record[column]):
+            raise _at(index, column, t("maturity.error.blank"))
+    dimension = str(record["dimension"]).strip()
+    if dimension not in DIMENSIONS:
+        problem = t(
+            "maturity.error.unknown_dimension", dimension=dimension, known=", ".join(DIMENSIONS)
+        )
+        raise _at(index, "dimension", problem)
 
 
 def _check_dimension(dimension: str) -> None:
@@ -106,15 +119,7 @@ def validate_questionnaire(table: pd.DataFrame) -> pd.DataFrame:
     clean = table[QUESTION_COLUMNS].copy().reset_index(drop=True)
     seen: dict[str, int] = {}
     for index, record in enumerate(clean.to_dict("records"), start=1):
-        for column in QUESTION_COLUMNS:
-            if _blank(record[column]):
-                raise _at(index, column, t("maturity.error.blank"))
-        dimension = str(record["dimension"]).strip()
-        if dimension not in DIMENSIONS:
-            problem = t(
-                "maturity.error.unknown_dimension", dimension=dimension, known=", ".join(DIMENSIONS)
-            )
-            raise _at(index, "dimension", problem)
+        _check_row(record, index, QUESTION_COLUMNS)
         qid = str(record["question_id"]).strip()
         if qid in seen:
             raise _at(
@@ -292,15 +297,7 @@ def validate_actions(table: pd.DataFrame) -> pd.DataFrame:
     clean = table[ACTION_COLUMNS].copy().reset_index(drop=True)
     levels = []
     for index, record in enumerate(clean.to_dict("records"), start=1):
-        for column in ACTION_COLUMNS:
-            if _blank(record[column]):
-                raise _at(index, column, t("maturity.error.blank"))
-        dimension = str(record["dimension"]).strip()
-        if dimension not in DIMENSIONS:
-            problem = t(
-                "maturity.error.unknown_dimension", dimension=dimension, known=", ".join(DIMENSIONS)
-            )
-            raise _at(index, "dimension", problem)
+        _check_row(record, index, ACTION_COLUMNS)
         try:
             level = _level(record["level"], "level")
         except UserError as error:
