@@ -100,8 +100,13 @@ def _export(args: argparse.Namespace) -> int:
     from autograder import export
 
     ws = _existing(args)
-    for path in export.export(ws, Path(args.to) if args.to else None):
+    paths, warnings = export.export(
+        ws, Path(args.to) if args.to else None, args.id, args.include_provisional
+    )
+    for path in paths:
         print(t("cli.wrote", path=path))
+    for line in warnings:
+        print(t("grade.export.warning", text=line), file=sys.stderr)
     return 0
 
 
@@ -174,6 +179,15 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     parser = action("export", _export, "cli.grade_export.help")
     parser.add_argument("--to", metavar="FOLDER", help=t("cli.grade_export_to.help"))
+    parser.add_argument(
+        "--id",
+        choices=("email", "idnumber", "username"),
+        default="email",
+        help=t("cli.grade_export_id.help"),
+    )
+    parser.add_argument(
+        "--include-provisional", action="store_true", help=t("cli.grade_export_provisional.help")
+    )
 
     parser = action("report", _report, "cli.grade_report.help")
     parser.add_argument("--to", metavar="FILE.html", help=t("cli.grade_report_to.help"))
