@@ -55,6 +55,33 @@ def _roster_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _roster_list(args: argparse.Namespace) -> int:
+    from autograder import roster
+
+    ws = _existing(args)
+    trainees = roster.load(ws.root)
+    if not trainees:
+        raise UserError(t("grade.collect.no_roster"))
+    header = tuple(t(f"grade.roster.col.{name}") for name in roster.FIELDS)
+    table = [header, *((x.trainee_id, x.name, x.ppa, x.email or "-") for x in trainees)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+    print(t("grade.roster.count", count=len(trainees), path=roster.roster_path(ws.root)))
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from autograder import status
+
+    ws = _existing(args)
+    for line in status.lines(ws, args.assignment):
+        print(line)
+    return 0
+
+
 def _release(args: argparse.Namespace) -> int:
     from autograder import release
 
@@ -158,6 +185,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser = action("import", _roster_import, "cli.grade_roster_import.help", roster_actions)
     parser.add_argument("file", metavar="FILE.csv", help=t("cli.grade_roster_file.help"))
+    action("list", _roster_list, "cli.grade_roster_list.help", roster_actions)
+
+    parser = action("status", _status, "cli.grade_status.help")
+    parser.add_argument(
+        "assignment", metavar="ASSIGNMENT", nargs="?", help=t("cli.grade_status_assignment.help")
+    )
 
     parser = action("release", _release, "cli.grade_release.help")
     parser.add_argument("assignment", metavar="ASSIGNMENT", help=t("cli.grade_assignment.help"))

@@ -243,6 +243,8 @@ def collect(workspace, assignment: str, source: Path | None = None) -> Counter:
     trainees = roster.load(workspace.root)
     if not trainees:
         raise UserError(t("grade.collect.no_roster"))
+    if source is not None and not source.is_dir():
+        raise UserError(t("grade.collect.not_a_folder", path=source))
     released, due = _release_info(workspace, assignment)
     if not released:
         raise UserError(t("grade.not_released", assignment=assignment))

@@ -276,6 +276,8 @@ def test_progress_prints_eta_and_summary():
 GRADE_COMMANDS = [
     ["grade", "roster"],
     ["grade", "roster", "import"],
+    ["grade", "roster", "list"],
+    ["grade", "status"],
     ["grade", "release"],
     ["grade", "collect"],
     ["grade", "autograde"],
