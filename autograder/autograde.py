@@ -33,7 +33,7 @@ from typing import ClassVar
 import nbformat
 from nbformat import NotebookNode
 
-from autograder import results, statuses
+from autograder import marks, results, statuses
 from autograder.execution.pool import ExecutionPool, Job, Outcome, fingerprint
 from autograder.execution.sandbox import Limits
 from autograder.progress import Progress
@@ -269,6 +269,7 @@ class Autograder:
         if not trainees:
             print(t("grade.autograde_nothing", assignment=self.assignment))
             return counts
+        self.plan_marks(trainees)
         for trainee in trainees:
             shutil.rmtree(
                 self.workspace.root / "autograded" / trainee / self.assignment, ignore_errors=True
@@ -288,6 +289,8 @@ class Autograder:
         state = {"current": None}
 
         def finish(trainee: str, ok: bool) -> None:
+            if ok:
+                self.restore_marks(trainee)
             codes = set(self.found.pop(trainee, set()))
             if trainee in tampered:
                 codes.add("tampered")
@@ -342,6 +345,51 @@ class Autograder:
             self.pool.close()
         progress.finish(counts)
         return counts
+
+    # --- manual marks (autograder/marks.py) ------------------------------------------
+
+    def plan_marks(self, trainees: list[str]) -> None:
+        """Decide, before anything is regraded, which manual marks stay; say which are reset."""
+        self.answers = marks.AnswerStore(self.workspace.root)
+        self.marks: dict[str, list[marks.Mark]] = {}
+        self.prints: dict[str, dict[str, dict[str, str]]] = {}
+        kept = 0
+        for trainee in trainees:
+            graded = self.workspace.root / "autograded" / trainee / self.assignment
+            submitted = self.workspace.root / "submitted" / trainee / self.assignment
+            before = self.answers.get(self.assignment, trainee)
+            if before is None:
+                before = marks.folder_prints(graded)
+            self.prints[trainee] = marks.folder_prints(submitted)
+            planned = marks.plan(
+                self.db_url, self.assignment, trainee, before, self.prints[trainee]
+            )
+            self.marks[trainee] = planned
+            kept += sum(m.keep for m in planned)
+            for mark in planned:
+                if not mark.keep:
+                    points = "-" if mark.score is None else f"{mark.score:g}"
+                    print(
+                        t("grade.marks.reset", trainee=trainee, cell=mark.grade_id, points=points)
+                    )
+                    self.log.info(
+                        "manual mark reset: %s %s %s score=%s extra=%s comment=%r",
+                        trainee,
+                        mark.notebook,
+                        mark.grade_id,
+                        mark.score,
+                        mark.extra,
+                        mark.comment,
+                    )
+        if kept:
+            print(t("grade.marks.kept", count=kept))
+
+    def restore_marks(self, trainee: str) -> None:
+        """After a trainee is graded: kept marks back, reset ones away; remember the answers."""
+        planned = self.marks.get(trainee, [])
+        if planned:
+            marks.apply(self.db_url, self.assignment, trainee, planned)
+        self.answers.put(self.assignment, trainee, self.prints.get(trainee, {}))
 
     # --- reading back ----------------------------------------------------------------
 

@@ -55,6 +55,33 @@ def _roster_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _roster_list(args: argparse.Namespace) -> int:
+    from autograder import roster
+
+    ws = _existing(args)
+    trainees = roster.load(ws.root)
+    if not trainees:
+        raise UserError(t("grade.collect.no_roster"))
+    header = tuple(t(f"grade.roster.col.{name}") for name in roster.FIELDS)
+    table = [header, *((x.trainee_id, x.name, x.ppa, x.email or "-") for x in trainees)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+    print(t("grade.roster.count", count=len(trainees), path=roster.roster_path(ws.root)))
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from autograder import status
+
+    ws = _existing(args)
+    for line in status.lines(ws, args.assignment):
+        print(line)
+    return 0
+
+
 def _release(args: argparse.Namespace) -> int:
     from autograder import release
 
@@ -100,8 +127,13 @@ def _export(args: argparse.Namespace) -> int:
     from autograder import export
 
     ws = _existing(args)
-    for path in export.export(ws, Path(args.to) if args.to else None):
+    paths, warnings = export.export(
+        ws, Path(args.to) if args.to else None, args.id, args.include_provisional
+    )
+    for path in paths:
         print(t("cli.wrote", path=path))
+    for line in warnings:
+        print(t("grade.export.warning", text=line), file=sys.stderr)
     return 0
 
 
@@ -153,6 +185,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser = action("import", _roster_import, "cli.grade_roster_import.help", roster_actions)
     parser.add_argument("file", metavar="FILE.csv", help=t("cli.grade_roster_file.help"))
+    action("list", _roster_list, "cli.grade_roster_list.help", roster_actions)
+
+    parser = action("status", _status, "cli.grade_status.help")
+    parser.add_argument(
+        "assignment", metavar="ASSIGNMENT", nargs="?", help=t("cli.grade_status_assignment.help")
+    )
 
     parser = action("release", _release, "cli.grade_release.help")
     parser.add_argument("assignment", metavar="ASSIGNMENT", help=t("cli.grade_assignment.help"))
@@ -174,6 +212,15 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     parser = action("export", _export, "cli.grade_export.help")
     parser.add_argument("--to", metavar="FOLDER", help=t("cli.grade_export_to.help"))
+    parser.add_argument(
+        "--id",
+        choices=("email", "idnumber", "username"),
+        default="email",
+        help=t("cli.grade_export_id.help"),
+    )
+    parser.add_argument(
+        "--include-provisional", action="store_true", help=t("cli.grade_export_provisional.help")
+    )
 
     parser = action("report", _report, "cli.grade_report.help")
     parser.add_argument("--to", metavar="FILE.html", help=t("cli.grade_report_to.help"))

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -242,11 +243,16 @@ def collect(workspace, assignment: str, source: Path | None = None) -> Counter:
     trainees = roster.load(workspace.root)
     if not trainees:
         raise UserError(t("grade.collect.no_roster"))
+    if source is not None and not source.is_dir():
+        raise UserError(t("grade.collect.not_a_folder", path=source))
+    released, due = _release_info(workspace, assignment)
+    if not released:
+        raise UserError(t("grade.not_released", assignment=assignment))
     ids = {x.trainee_id.casefold(): x.trainee_id for x in trainees}
     release = workspace.root / "release" / assignment
     expected = sorted(p.name for p in release.glob("*.ipynb")) or [exercises[assignment].notebook]
-    items = _gather(workspace, assignment, source, ids)
-    due = _due(workspace, assignment)
+    skipped: list[tuple[str, str]] = []
+    items = _gather(workspace, assignment, source, ids, skipped)
     store = statuses.StatusStore(workspace.root)
     counts: Counter = Counter()
     by_trainee: dict[str, list[Item]] = {}
@@ -255,14 +261,65 @@ def collect(workspace, assignment: str, source: Path | None = None) -> Counter:
     progress = Progress(len(by_trainee))
     for trainee in sorted(by_trainee):
         received = sorted(by_trainee[trainee], key=lambda i: i.timestamp)
-        code = _take(workspace, store, assignment, trainee, received, expected, due)
-        counts[code] += 1
-        progress.step(trainee, statuses.label(code), received[-1].origin)
-    progress.finish(counts)
+        state, codes = _take(workspace, store, assignment, trainee, received, expected, due)
+        counts[state] += 1
+        counts.update(c for c in codes if c != state)
+        flags = ", ".join(statuses.label(c) for c in codes if c != state)
+        origin = received[-1].origin
+        detail = t("grade.collect.detail", flags=flags, origin=origin) if flags else origin
+        progress.step(trainee, _state_label(state), detail)
+    if skipped:
+        print(summary_of_skipped(skipped))
+    print(summary(counts, time.monotonic() - progress.started))
     return counts
 
 
-def _gather(workspace, assignment: str, source: Path | None, ids: dict[str, str]) -> list[Item]:
+def _state_label(state: str) -> str:
+    if state in ("collected", "unchanged"):
+        return t(f"grade.collect.state.{state}")
+    return statuses.label(state)
+
+
+def summary_of_skipped(skipped: list[tuple[str, str]]) -> str:
+    """ "Skipped 2: stranger (no trainee with this id on the roster), notes.txt (...)." """
+    parts = [t("grade.collect.skipped_item", name=name, why=why) for name, why in skipped]
+    return t("grade.collect.skipped_summary", count=len(skipped), items="; ".join(parts))
+
+
+def summary(counts: Counter, seconds: float | None = None) -> str:
+    """ "9 trainee(s): 8 collected, 1 unreadable. Flags: 1 late, 1 wrong file name. (0:02)" """
+    from autograder.progress import clock
+
+    states = ("collected", "unchanged", *statuses.UNGRADABLE)
+    total = sum(counts[s] for s in states)
+    parts = [f"{counts[s]} {_state_label(s)}" for s in states if counts.get(s)]
+    text = t("grade.summary", total=total, counts=", ".join(parts) or "-")
+    flags = [
+        f"{counts[c]} {statuses.label(c)}"
+        for c in statuses.ORDER
+        if c not in states and counts.get(c)
+    ]
+    if flags:
+        text += " " + t("grade.collect.flags", flags=", ".join(flags))
+    if seconds is not None:
+        text += " " + t("grade.took", time=clock(seconds))
+    return text
+
+
+def _gather(
+    workspace,
+    assignment: str,
+    source: Path | None,
+    ids: dict[str, str],
+    skipped: list[tuple[str, str]] | None = None,
+) -> list[Item]:
+    """The received items of the roster's trainees; what is left aside goes to `skipped` with why."""
+    skipped = skipped if skipped is not None else []
+
+    def skip(name: str, key: str) -> None:
+        print(t(key, name=name))
+        skipped.append((name, t(f"{key}_why")))
+
     items: list[Item] = []
     if source is None:
         from autograder.workspace import Workspace
@@ -271,7 +328,7 @@ def _gather(workspace, assignment: str, source: Path | None, ids: dict[str, str]
         for name, folder, stamp in read_exchange(workspace, assignment, workspace.course_id):
             trainee = match_trainee(name, ids)
             if trainee is None:
-                print(t("grade.collect.unknown", name=name))
+                skip(name, "grade.collect.unknown")
                 continue
             item = read_folder(folder, trainee, assignment)
             item.timestamp = stamp
@@ -285,21 +342,24 @@ def _gather(workspace, assignment: str, source: Path | None, ids: dict[str, str]
         stem = entry.stem if entry.is_file() else entry.name
         trainee = match_trainee(stem, ids)
         if trainee is None:
-            print(t("grade.collect.unknown", name=entry.name))
+            skip(entry.name, "grade.collect.unknown")
             continue
         if entry.is_dir():
             item = read_folder(entry, trainee, assignment)
         elif entry.suffix.lower() == ".zip":
             item = read_zip(entry, trainee, assignment)
         else:
-            print(t("grade.collect.skipped", name=entry.name))
+            skip(entry.name, "grade.collect.skipped")
             continue
         if item.files or item.broken or not item.other:
-            items.append(item)  # an item with only other assignments' work is not this one's
+            items.append(item)
+        else:  # an item with only other assignments' work is not this one's
+            skip(entry.name, "grade.collect.other_assignment")
     return items
 
 
-def _due(workspace, assignment: str) -> datetime | None:
+def _release_info(workspace, assignment: str) -> tuple[bool, datetime | None]:
+    """Whether `assignment` was released (the gradebook knows it), and its due date."""
     from nbgrader.api import MissingEntry
 
     from autograder.results import gradebook as open_gradebook
@@ -308,8 +368,8 @@ def _due(workspace, assignment: str) -> datetime | None:
         try:
             due = gradebook.find_assignment(assignment).duedate
         except MissingEntry:
-            return None
-    return due.replace(tzinfo=UTC) if due is not None else None
+            return False, None
+    return True, (due.replace(tzinfo=UTC) if due is not None else None)
 
 
 def _keep(workspace, assignment: str, trainee: str, item: Item) -> None:
@@ -336,8 +396,14 @@ def _keep(workspace, assignment: str, trainee: str, item: Item) -> None:
     )
 
 
-def _take(workspace, store, assignment, trainee, received: list[Item], expected, due) -> str:
-    """Check the newest item of one trainee, write it to submitted/, record the statuses."""
+def _take(
+    workspace, store, assignment, trainee, received: list[Item], expected, due
+) -> tuple[str, list[str]]:
+    """Check the newest item of one trainee, write it to submitted/, record the statuses.
+
+    Returns the trainee's state (collected, unchanged: already graded, or why it cannot be
+    graded) and every intake status.
+    """
     for item in received:
         _keep(workspace, assignment, trainee, item)
     newest = received[-1]
@@ -370,10 +436,11 @@ def _take(workspace, store, assignment, trainee, received: list[Item], expected,
         record["timestamp"] = newest.timestamp.isoformat()
         if record.get("graded") != record.get("fingerprint"):
             record["grading"] = []
+    intake = statuses.ordered(codes)
     if not chosen:
-        return statuses.primary(codes)
+        return statuses.primary(codes), intake
     graded = record.get("graded") == record.get("fingerprint")
-    return statuses.primary([*codes, *(record.get("grading", []) if graded else ["not_graded"])])
+    return ("unchanged" if graded else "collected"), intake
 
 
 def _write(target: Path, files: dict[str, bytes], timestamp: datetime) -> None:

@@ -251,8 +251,12 @@ def test_manual_scores_from_formgrader_reach_export_report_and_feedback(loop):
     row = exported(ws)["t01"]
     assert (row["score"], row["status"], row["flags"]) == ("10", "graded", "")
     moodle = (ws.root / "export" / "moodle-grades.csv").read_text(encoding="utf-8").splitlines()
-    assert "t01,somchai@example.org,Somchai,Phommavong,10" in moodle
-    assert "t08,,Kham,Phoumy," in moodle  # missing: no score for Moodle to import
+    assert moodle[1:] == ["somchai@example.org,Somchai,Phommavong,10"]  # the only e-mail
+    dgt("grade", "export", "--id", "idnumber")
+    moodle = (ws.root / "export" / "moodle-grades.csv").read_text(encoding="utf-8").splitlines()
+    assert "t01,Somchai,Phommavong,10" in moodle
+    assert "t08,Kham,Phoumy," in moodle  # missing: no score for Moodle to import
+    assert "t02,Bounmy,Keomany," in moodle  # provisional: its written answer is not marked
     page = (ws.root / "export" / "report.html").read_text(encoding="utf-8")
     assert "10/10" in page
     text = (ws.root / "feedback" / "t01" / ID / "feedback.txt").read_text(encoding="utf-8")

@@ -247,10 +247,10 @@ def test_grades_csv_and_moodle_csv():
     assert text.splitlines()[0] == "trainee_id,name,ppa,assignment,score,max_score,status,flags"
     assert text.splitlines()[1] == "t1,Somchai P,Savannakhet,B1-foundations,7.5,10,graded,graded"
     people = [roster.Trainee("t1", "Somchai P", "Savannakhet", "s@example.la")]
-    moodle = export.moodle_csv(rows(), people).splitlines()
-    assert moodle[0] == "ID number,Email address,First name,Last name,B1-foundations"
-    assert moodle[1] == "t1,s@example.la,Somchai,P,7.5"
-    assert moodle[2].endswith(",") and moodle[3].endswith(",")
+    moodle = export.moodle_file(rows(), people, "idnumber").text.splitlines()
+    assert moodle[0] == "ID number,First name,Last name,B1-foundations"
+    assert moodle[1] == "t1,Somchai,P,7.5"
+    assert moodle[2] == "t2,,," and moodle[3] == "t3,,,"
 
 
 def test_bar_chart_is_inline_svg_with_words():
@@ -276,6 +276,8 @@ def test_progress_prints_eta_and_summary():
 GRADE_COMMANDS = [
     ["grade", "roster"],
     ["grade", "roster", "import"],
+    ["grade", "roster", "list"],
+    ["grade", "status"],
     ["grade", "release"],
     ["grade", "collect"],
     ["grade", "autograde"],
