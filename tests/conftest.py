@@ -82,12 +82,10 @@ class Server:
         return Path(self.log.name).read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        """Stop the server's process group and any kernel it left (as `dgt lab` does)."""
+        from course.serve import lab
+
+        lab.stop(self.process, grace=10)
         self.log.close()
 
 
