@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -28,12 +29,59 @@ from course.errors import UserError
 from course.manifest import curriculum
 from course.messages import t
 
-PASSED, NOT_YET, WAITING, NOT_RUN = "passed", "not_yet", "waiting", "not_run"
-COLOURS = {PASSED: "#1b7837", NOT_YET: "#b35806", WAITING: "#4d4d4d", NOT_RUN: "#4d4d4d"}
+PASSED, NOT_YET, NOT_ATTEMPTED, WAITING, STOPPED_OUT = (
+    "passed",
+    "not_yet",
+    "not_attempted",
+    "waiting",
+    "stopped",
+)
+COLOURS = {
+    PASSED: "#1b7837",
+    NOT_YET: "#b35806",
+    NOT_ATTEMPTED: "#b35806",
+    WAITING: "#4d4d4d",
+    STOPPED_OUT: "#b2182b",
+}
+_SYNTAX = ("SyntaxError", "IndentationError", "TabError")
+_HEADING = re.compile(r"^#+\s*(?P<name>.+?)\s*\([^()]*\)\s*(?:[—–:-]\s*(?P<title>\S.*?))?\s*$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def heading_label(heading: str) -> str | None:
+    """The label of a question heading: "## Question 3 (1 point) — Count the rows" -> "Question 3 — Count the rows"."""
+    found = _HEADING.match(heading.strip())
+    if not found:
+        return None
+    name, title = found.group("name").strip(), (found.group("title") or "").strip()
+    return f"{name} — {title}" if title else name
+
+
+def question_labels(source: nbformat.NotebookNode) -> dict[str, str]:
+    """Each question's label with its title, from the exercise's `## Question N (k points) — title` headings."""
+    labels: dict[str, str] = {}
+    for cell in source.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if cell.cell_type == "markdown" and grade_id.endswith("_question") and cell.source.strip():
+            label = heading_label(cell.source.strip().splitlines()[0])
+            if label:
+                labels[grade_id.removesuffix("_question")] = label
+    return labels
 
 
 def _check_labels() -> tuple[str, ...]:
     return tuple(t(f"check.label.{k}") + ":" for k in ("not_yet", "not_attempted", "pass"))
+
+
+def _first_error(cell: nbformat.NotebookNode | None) -> nbformat.NotebookNode | None:
+    for out in (cell or {}).get("outputs", []):
+        if out.get("output_type") == "error":
+            return out
+    return None
+
+
+def _short(value: str, limit: int = 160) -> str:
+    return value.strip().splitlines()[0][:limit].rstrip(".") if value.strip() else ""
 
 
 def reason(cell: nbformat.NotebookNode | None) -> str:
@@ -50,15 +98,72 @@ def reason(cell: nbformat.NotebookNode | None) -> str:
             if value.startswith(_check_labels()):
                 return value.split("\n")[0][:400]
             return t("grade.feedback.hidden_failed")
-        if name == "CellTimeoutError" or name == TIME_LIMIT:
+        if name == "CellTimeoutError":
             return t("grade.feedback.timeout")
+        if name == TIME_LIMIT:
+            return t("grade.feedback.time_used_up")
         if name == STOPPED:
             return t("grade.feedback.stopped")
         if name == "MemoryError":
             return t("grade.feedback.memory")
-        short = value.splitlines()[0][:160] if value else ""
+        short = _short(value)
         return t("grade.feedback.error", error=f"{name}: {short}" if short else name)
     return t("grade.feedback.no_points")
+
+
+def _answer_problem(cell: nbformat.NotebookNode | None, first_stop: bool) -> tuple[str, str] | None:
+    """(outcome, text) when the trainee's own answer cell failed; None when it ran."""
+    out = _first_error(cell)
+    if out is None:
+        return None
+    name, value = str(out.get("ename", "")), str(out.get("evalue", ""))
+    if name in _SYNTAX:
+        trace = _ANSI.sub("", "\n".join(str(x) for x in out.get("traceback", [])))
+        line = re.search(r"line (\d+)", trace)
+        value = re.sub(r"\s*\([^()]*, line \d+\)\s*$", "", value.strip())  # "(cell.py, line 1)"
+        where = (
+            t("grade.feedback.syntax_where", name=name, line=line.group(1), message=_short(value))
+            if line
+            else f"{name}: {_short(value)}"
+        )
+        return NOT_YET, t("grade.feedback.answer_syntax", error=where)
+    if name in ("CellTimeoutError", "KeyboardInterrupt"):
+        return STOPPED_OUT, t("grade.feedback.timeout_here")
+    if name == "MemoryError":
+        return STOPPED_OUT, t("grade.feedback.memory_here")
+    if name == STOPPED:
+        return STOPPED_OUT, t(
+            "grade.feedback.crashed_here" if first_stop else "grade.feedback.stopped"
+        )
+    if name == TIME_LIMIT:
+        return STOPPED_OUT, t("grade.feedback.time_used_up")
+    short = _short(value)
+    error = f"{name}: {short}" if short else name
+    return NOT_YET, t("grade.feedback.answer_error", error=error)
+
+
+def _code_outcome(question, cells, first_stop: str | None) -> tuple[str, str]:
+    """(outcome, text) of an autograded question that did not get its points."""
+    base = question.grade_id.rsplit("_", 1)[0]
+    answer = f"{base}_answer"
+    problem = _answer_problem(cells.get(answer), first_stop == answer)
+    if problem:
+        return problem
+    text = reason(cells.get(question.grade_id))
+    label_not_yet, label_blank, _ = _check_labels()
+    if text.startswith(label_blank):
+        return NOT_ATTEMPTED, text.removeprefix(label_blank).strip()
+    if text.startswith(label_not_yet):
+        return NOT_YET, text.removeprefix(label_not_yet).strip()
+    stopped = {
+        t("grade.feedback.timeout"),
+        t("grade.feedback.time_used_up"),
+        t("grade.feedback.stopped"),
+        t("grade.feedback.memory"),
+    }
+    if text in stopped:
+        return STOPPED_OUT, text
+    return NOT_YET, text + " " + t("grade.feedback.try_hint", name=base)
 
 
 def _graded_cells(root: Path, trainee: str, assignment: str) -> dict[str, nbformat.NotebookNode]:
@@ -89,26 +194,68 @@ def _comments(db_url: str, trainee: str, assignment: str) -> dict[str, str]:
     return found
 
 
-def items(row: results.Row, questions, cells, comments) -> list[dict]:
+def _blank(cell: nbformat.NotebookNode | None, released: str | None) -> bool:
+    """True when a written answer was left empty or as it was handed out."""
+    if cell is None:
+        return True
+    text = cell.source.strip()
+    return not text or (released is not None and text == released.strip())
+
+
+def _released_answers(root: Path, assignment: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for path in sorted((root / "release" / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id and cell.metadata.get("nbgrader", {}).get("solution"):
+                found[grade_id] = cell.source
+    return found
+
+
+def _first_stopped(cells: dict[str, nbformat.NotebookNode]) -> str | None:
+    """The grade id of the cell where the kernel stopped (the first with a 'stopped' output)."""
+    for grade_id, cell in cells.items():
+        out = _first_error(cell)
+        if out is not None and out.get("ename") == STOPPED:
+            return grade_id
+    return None
+
+
+def items(row: results.Row, questions, cells, comments, labels=None, released=None) -> list[dict]:
     """One entry per question: label, points, outcome and the plain reason."""
+    labels, released = labels or {}, released or {}
+    first_stop = _first_stopped(cells)
     entries = []
     for question in questions:
         score = row.questions.get(question.grade_id)
         base = question.grade_id.rsplit("_", 1)[0]
-        if score is None:
+        answer = question.grade_id if question.manual else f"{base}_answer"
+        if (
+            question.manual
+            and score in (None, 0)
+            and _blank(cells.get(answer), released.get(answer))
+        ):
+            outcome, text = NOT_ATTEMPTED, t("grade.feedback.manual_blank")
+        elif score is None:
             outcome, text = WAITING, t("grade.feedback.waiting")
         elif score >= question.max_score:
-            outcome, text = PASSED, t("grade.feedback.passed")
+            key = "manual_full" if question.manual else "passed"
+            outcome, text = PASSED, t(f"grade.feedback.{key}")
         elif question.manual:
-            outcome, text = NOT_YET, t("grade.feedback.manual_partial")
+            outcome = NOT_YET
+            text = t(
+                "grade.feedback.manual_partial",
+                score=results_number(score),
+                max=results_number(question.max_score),
+            )
         else:
-            outcome, text = NOT_YET, reason(cells.get(question.grade_id))
-            if not text.startswith(_check_labels()[:2]):
-                text += " " + t("grade.feedback.try_hint", name=base)
+            outcome, text = _code_outcome(question, cells, first_stop)
         comment = comments.get(f"{base}_answer") or comments.get(question.grade_id) or ""
+        if comment and outcome == NOT_YET and question.manual:
+            text += " " + t("grade.feedback.see_comment")
         entries.append(
             {
-                "label": question.label,
+                "label": labels.get(base, question.label),
                 "points": f"{results_number(score)} / {results_number(question.max_score)}",
                 "outcome": outcome,
                 "text": text,
@@ -116,6 +263,27 @@ def items(row: results.Row, questions, cells, comments) -> list[dict]:
             }
         )
     return entries
+
+
+def next_step(entries: list[dict]) -> str:
+    """What to do next, true to the page: all passed, only waiting for the trainer, or work to do."""
+    outcomes = {entry["outcome"] for entry in entries}
+    if entries and outcomes == {PASSED}:
+        return t("grade.feedback.next_done")
+    if entries and outcomes <= {PASSED, WAITING}:
+        return t("grade.feedback.next_waiting")
+    return t("grade.feedback.next")
+
+
+def inline_code(text: str) -> str:
+    """Escape `text` for HTML and show `backticked` parts as <code>."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: show them as they are
+        return html.escape(text)
+    return "".join(
+        html.escape(part) if index % 2 == 0 else f"<code>{html.escape(part)}</code>"
+        for index, part in enumerate(parts)
+    )
 
 
 def results_number(value: float | None) -> str:
@@ -146,10 +314,10 @@ def render(row: results.Row, title: str, entries: list[dict]) -> tuple[str, str]
         word = t(f"grade.feedback.outcome.{entry['outcome']}")
         body.append(
             f"<section style='border-left:6px solid {colour};padding:4px 10px;margin:8px 0'>"
-            f"<h2>{esc(entry['label'])} <small>({esc(entry['points'])})</small></h2>"
-            f"<p><strong style='color:{colour}'>{esc(word)}</strong>: {esc(entry['text'])}</p>"
+            f"<h2>{inline_code(entry['label'])} <small>({esc(entry['points'])})</small></h2>"
+            f"<p><strong style='color:{colour}'>{esc(word)}</strong>: {inline_code(entry['text'])}</p>"
             + (
-                f"<p>{esc(t('grade.feedback.comment'))} {esc(entry['comment'])}</p>"
+                f"<p>{esc(t('grade.feedback.comment'))} {inline_code(entry['comment'])}</p>"
                 if entry["comment"]
                 else ""
             )
@@ -158,8 +326,8 @@ def render(row: results.Row, title: str, entries: list[dict]) -> tuple[str, str]
         lines_txt.append(f"{entry['label']} ({entry['points']}): {word}. {entry['text']}")
         if entry["comment"]:
             lines_txt.append(f"  {t('grade.feedback.comment')} {entry['comment']}")
-    body.append(f"<p>{esc(t('grade.feedback.next'))}</p>")
-    lines_txt += ["", t("grade.feedback.next")]
+    body.append(f"<p>{esc(next_step(entries))}</p>")
+    lines_txt += ["", next_step(entries)]
     page = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{esc(title)}</title><style>body{{font-family:sans-serif;max-width:46em;"
@@ -188,6 +356,8 @@ def feedback(workspace, assignment: str) -> Counter:
     secrets = leaks.secret_lines(nbformat.read(exercises[assignment].source, as_version=4))
     db_url = workspace.db_url()
     questions = results.questions(workspace.root, db_url, assignment)
+    labels = question_labels(nbformat.read(exercises[assignment].source, as_version=4))
+    released = _released_answers(workspace.root, assignment)
     rows = [r for r in results.rows(workspace, [assignment]) if "missing" not in r.flags]
     notebook = Path(exercises[assignment].notebook).stem
     progress = Progress(len(rows))
@@ -195,14 +365,22 @@ def feedback(workspace, assignment: str) -> Counter:
     for row in rows:
         cells = _graded_cells(workspace.root, row.trainee, assignment)
         entries = (
-            items(row, questions, cells, _comments(db_url, row.trainee, assignment))
+            items(
+                row,
+                questions,
+                cells,
+                _comments(db_url, row.trainee, assignment),
+                labels,
+                released,
+            )
             if row.submitted
             else []
         )
         page, text = render(row, title, entries)
         hidden = t("grade.feedback.hidden")
         page, text = leaks.redact(page, secrets, hidden), leaks.redact(text, secrets, hidden)
-        if leaks.leaks(page, secrets) or leaks.leaks(text, secrets):
+        shown = html.unescape(re.sub(r"<[^>]+>", "", page))  # what the browser shows
+        if any(leaks.leaks(x, secrets) for x in (page, text, shown)):
             raise RuntimeError(f"feedback for {row.trainee} still shows a secret line")
         folder = workspace.root / "feedback" / row.trainee / assignment
         _write(folder / f"{notebook}.html", page)

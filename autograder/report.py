@@ -70,13 +70,15 @@ def _table(header: list[str], body: list[list[str]], raw: bool = False) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
+def complete(row: results.Row) -> bool:
+    """Fully graded: autograded and, when it has written answers, marked by the trainer too."""
+    return row.submitted and "needs_manual" not in row.flags and row.status != "not_graded"
+
+
 def _status_cell(row: results.Row) -> str:
+    """The status word, in the colour of the score band the legend explains (no score: no data)."""
     word = statuses.label(row.status)
-    colour = {"graded": "good", "needs_manual": "middle", "not_graded": "none"}.get(
-        row.status, "low"
-    )
-    if row.status in ("late", "duplicate", "wrong_name", "extra_files"):
-        colour = "middle"
+    colour = band(row.percent) if row.submitted else "none"
     return f"<span class='tag' style='border-color:{COLOURS[colour]}'>{esc(word)}</span>"
 
 
@@ -93,7 +95,7 @@ def render(workspace, rows: list[results.Row]) -> str:
         group = [r for r in rows if r.assignment == assignment]
         graded = [r for r in group if r.submitted]
         average = mean(r.percent for r in graded) if graded else None
-        completion = _percent(len(graded), len(group))
+        completion = _percent(sum(complete(r) for r in group), len(group))
         summary_rows.append(
             [
                 titles.get(assignment, assignment),
@@ -105,6 +107,7 @@ def render(workspace, rows: list[results.Row]) -> str:
         )
         summary_bars.append((titles.get(assignment, assignment), average, _fmt(average)))
     sections.append(f"<h2>{esc(t('grade.report.assignments'))}</h2>")
+    sections.append(f"<p>{esc(t('grade.report.completion_help'))}</p>")
     sections.append(
         _table(
             [
@@ -126,7 +129,8 @@ def render(workspace, rows: list[results.Row]) -> str:
         graded = [r for r in group if r.submitted]
         average = mean(r.percent for r in graded) if graded else None
         people = len({r.trainee for r in group})
-        ppa_rows.append([ppa, str(people), _fmt(_percent(len(graded), len(group))), _fmt(average)])
+        completion = _percent(sum(complete(r) for r in group), len(group))
+        ppa_rows.append([ppa, str(people), _fmt(completion), _fmt(average)])
         ppa_bars.append((ppa, average, _fmt(average)))
     sections.append(f"<h2>{esc(t('grade.report.ppas'))}</h2>")
     sections.append(

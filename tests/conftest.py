@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -18,6 +22,12 @@ from course.manifest import curriculum, repo_root
 # to a throwaway folder during tests, never to the tester's home. Kernels, nbgrader and
 # servers started by the tests inherit this.
 os.environ.setdefault("DGT_OUTPUT", tempfile.mkdtemp(prefix="dgt-test-output-"))
+
+# Every process the tests start inherits this mark, so the end-of-session check below
+# finds what they left running even after it lost its parent. Each pytest process
+# (each xdist worker) sets its own.
+SESSION_MARK = "DGT_TEST_SESSION"
+os.environ[SESSION_MARK] = f"{os.getpid()}-{time.time_ns()}"
 
 ROOT = repo_root()
 MODULES = curriculum().modules
@@ -72,12 +82,10 @@ class Server:
         return Path(self.log.name).read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        """Stop the server's process group and any kernel it left (as `dgt lab` does)."""
+        from course.serve import lab
+
+        lab.stop(self.process, grace=10)
         self.log.close()
 
 
@@ -119,3 +127,101 @@ def pytest_collection_modifyitems(config, items):
         for prefix, group in _GROUPS.items():
             if item.path.name.startswith(prefix):
                 item.add_marker(pytest.mark.xdist_group(group))
+
+
+def lab_token(process: subprocess.Popen, timeout: float = 180.0) -> tuple[str, list[str]]:
+    """Read `dgt lab`'s output up to the line with the address; return its token and the lines read."""
+    lines: list[str] = []
+    found: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+            match = re.search(r"token=([0-9a-f]+)", line)
+            if match:
+                found.append(match.group(1))
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if not found:
+        raise AssertionError(f"dgt lab printed no address within {timeout} s: {lines}")
+    return found[0], lines
+
+
+# --- nothing left running --------------------------------------------------------------
+
+
+def _proc_stat(pid: int) -> tuple[int, str] | None:
+    """(parent pid, state) of a process, None when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return int(fields[1]), fields[0]
+
+
+def _command_line(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "?"
+    return raw.replace(b"\0", b" ").decode("utf-8", "replace").strip()[:160] or "?"
+
+
+def leftover_processes(mark: str | None = None, root: int | None = None) -> dict[int, str]:
+    """Live processes this test session started: below `root` (this pytest process), or carrying its mark.
+
+    The mark (an environment variable) finds a process whose parent has gone, such as a
+    kernel whose JupyterLab was killed; the parent chain finds those whose environment
+    was replaced (the grading sandbox scrubs it). Zombies are dead and do not count.
+    """
+    mark = mark or os.environ[SESSION_MARK]
+    root = root or os.getpid()
+    needle = f"{SESSION_MARK}={mark}".encode() + b"\0"
+    children: dict[int, list[int]] = {}
+    marked: set[int] = set()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == root:
+            continue
+        pid = int(entry.name)
+        stat = _proc_stat(pid)
+        if stat is None or stat[1] == "Z":
+            continue
+        children.setdefault(stat[0], []).append(pid)
+        try:
+            if needle in Path(entry.path, "environ").read_bytes():
+                marked.add(pid)
+        except OSError:  # another user's process (the sandbox's kernels): the parent chain finds it
+            pass
+    below: set[int] = set()
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in below:
+                below.add(child)
+                todo.append(child)
+    return {pid: _command_line(pid) for pid in sorted(below | marked)}
+
+
+def describe_leftovers(found: dict[int, str]) -> str:
+    """One loud message naming every process left running."""
+    names = "; ".join(f"pid {pid}: {line}" for pid, line in found.items())
+    return f"the tests left {len(found)} process(es) running (now killed): {names}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_running():
+    """At the end of the session (in each xdist worker), fail if a server, kernel or child still runs."""
+    yield
+    deadline = time.monotonic() + 10  # what is shutting down gets a moment to finish
+    while (found := leftover_processes()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if found:
+        for pid in found:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        pytest.fail(describe_leftovers(found), pytrace=False)

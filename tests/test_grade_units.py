@@ -4,6 +4,7 @@ import io
 import zipfile
 from collections import Counter
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -353,3 +354,99 @@ def test_trainers_guide_lists_every_status_with_its_code():
     guide = (repo_root() / "book" / "trainers-guide.md").read_text(encoding="utf-8")
     for code in statuses.ORDER:
         assert f"| {statuses.label(code)} | `{code}` |" in guide, code
+
+
+# --- report: colours and completion (issue 18) ----------------------------------------
+
+
+def _row(trainee, score, status, flags, submitted=True):
+    return results.Row(
+        trainee,
+        trainee.upper(),
+        "Sekong",
+        "A1-working-with-data",
+        score,
+        13,
+        status,
+        flags,
+        submitted,
+    )
+
+
+def _report(monkeypatch, rows):
+    monkeypatch.setattr(results, "questions", lambda *args: [])
+    workspace = SimpleNamespace(root=None, db_url=lambda: "")
+    return report.render(workspace, rows)
+
+
+def test_report_colours_follow_the_score_bands(monkeypatch):
+    """A graded 0/13 is red (below 50%), 12/13 green, 7/13 orange, nothing graded grey: the legend's bands."""
+    page = _report(
+        monkeypatch,
+        [
+            _row("zero", 0, "graded", []),
+            _row("high", 12, "graded", []),
+            _row("half", 7, "late", ["late"]),
+            _row("none", 0, "missing", ["missing"], submitted=False),
+        ],
+    )
+
+    def tag(trainee):
+        cell = page.split(f"<td>{trainee}</td>")[1]
+        return cell.split("<span class='tag' style='border-color:")[1].split("'")[0]
+
+    assert tag("zero") == report.COLOURS["low"]
+    assert tag("high") == report.COLOURS["good"]
+    assert tag("half") == report.COLOURS["middle"]
+    assert tag("none") == report.COLOURS["none"]
+
+
+def test_report_completion_counts_only_fully_graded_work(monkeypatch):
+    """A submission that waits for manual marking is graded but not complete: 1 of 2 is 50%, not 100%."""
+    page = _report(
+        monkeypatch,
+        [
+            _row("done", 13, "graded", []),
+            _row("waits", 11, "needs_manual", ["needs_manual"]),
+        ],
+    )
+    table = page.split("<h2>Assignments</h2>")[1].split("</table>")[0]
+    assert "<td>2</td><td>2</td><td>50%</td>" in table  # trainees, graded, completion
+    ppas = page.split("<h2>PPAs</h2>")[1].split("</table>")[0]
+    assert "<td>Sekong</td><td>2</td><td>50%</td>" in ppas
+    assert report.complete(_row("done", 13, "graded", []))
+    assert not report.complete(_row("waits", 11, "needs_manual", ["needs_manual"]))
+
+
+# --- feedback: titles, inline code, what next (issue 18) ------------------------------
+
+
+def test_feedback_heading_labels_keep_the_title():
+    """'## Question 3 (1 point) — Count' -> 'Question 3 — Count'; no title -> 'Question 3'."""
+    from autograder.feedback import heading_label
+
+    assert (
+        heading_label("## Question 3 (1 point) — Count the rows") == "Question 3 — Count the rows"
+    )
+    assert heading_label("## Question 3 (1 point)") == "Question 3"
+    assert heading_label("## Written answer 2 (2 points): change") == "Written answer 2 — change"
+    assert heading_label("Some text") is None
+
+
+def test_feedback_inline_code_is_escaped():
+    """Backticks become <code>, everything is escaped, an odd backtick is left as it is."""
+    from autograder.feedback import inline_code
+
+    assert inline_code("`a<b` is 'x'") == "<code>a&lt;b</code> is &#x27;x&#x27;"
+    assert inline_code("one ` only") == "one ` only"
+
+
+def test_feedback_next_step_matches_the_page():
+    """All passed: well done; passed plus waiting: wait for the trainer; anything else: work to do."""
+    from autograder.feedback import next_step
+
+    assert next_step([{"outcome": "passed"}]) == "All questions pass. Well done."
+    assert next_step([{"outcome": "passed"}, {"outcome": "waiting"}]).startswith(
+        "Every checked question passes."
+    )
+    assert "not yet passed" in next_step([{"outcome": "passed"}, {"outcome": "not_yet"}])

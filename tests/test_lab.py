@@ -1,7 +1,9 @@
 """`dgt lab`: a real JupyterLab on 127.0.0.1 serving the curriculum, nbgrader's extensions enabled."""
 
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -9,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, free_port, wait_for_http
+from conftest import ROOT, free_port, lab_token, leftover_processes, wait_for_http
 from course.serve import lab
 
 
@@ -34,7 +36,7 @@ def test_dgt_lab_serves_modules_with_nbgrader_extensions(tmp_path):
     """The lab lists the modules, Formgrader sees the assignments, no nbgrader plugin is disabled."""
     port = free_port()
     env = {
-        **__import__("os").environ,
+        **os.environ,
         "DGT_LAB_HOME": str(tmp_path / "home"),
         "DGT_WORKSPACE": str(tmp_path / "ws"),
     }
@@ -47,8 +49,7 @@ def test_dgt_lab_serves_modules_with_nbgrader_extensions(tmp_path):
         start_new_session=True,
     )
     try:
-        first = process.stdout.readline()
-        token = re.search(r"token=([0-9a-f]+)", first).group(1)
+        token, _ = lab_token(process)
         base = f"http://127.0.0.1:{port}"
         wait_for_http(f"{base}/api/status?token={token}", timeout=90)
 
@@ -72,9 +73,64 @@ def test_dgt_lab_serves_modules_with_nbgrader_extensions(tmp_path):
         assert "@jupyter/nbgrader" in federated
         assert not [d for d in config.get("disabledExtensions", []) if "nbgrader" in str(d)]
     finally:
-        process.terminate()
+        process.terminate()  # only `dgt lab` itself: it must stop JupyterLab
         try:
-            process.wait(15)
+            process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
-        time.sleep(0.2)
+
+
+def _start_lab(tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DGT_LAB_HOME": str(tmp_path / "home"),
+        "DGT_WORKSPACE": str(tmp_path / "ws"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "course", "lab", "--no-browser", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    return process, port
+
+
+def _kernel(port: int, token: str) -> None:
+    """Start a kernel through the lab's REST API, as opening a notebook does."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/kernels?token={token}", data=b"{}", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status == 201
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_dgt_lab_shows_the_address_last_and_stops_everything_on_a_signal(tmp_path, number):
+    """The address is the last line printed (the lab's log goes to a file); a signal to `dgt lab` alone stops JupyterLab and its kernels."""
+    process, port = _start_lab(tmp_path)
+    try:
+        token, lines = lab_token(process)
+        assert re.fullmatch(rf".*http://127\.0\.0\.1:{port}/lab\?token={token}.*", lines[-1])
+        assert len(lines) == 2 and "lab.log" in lines[0], lines  # the log's place, then the address
+        _kernel(port, token)
+        below = {pid: line for pid, line in leftover_processes().items() if pid != process.pid}
+        assert any("jupyterlab" in line for line in below.values()), below
+        assert any("ipykernel" in line for line in below.values()), below
+        time.sleep(1)
+        log = (tmp_path / "ws" / "dgt" / "logs" / "lab.log").read_text(encoding="utf-8")
+        assert "Kernel started" in log
+        process.send_signal(number)
+        assert process.wait(40) == 0
+        assert process.stdout.read() == ""  # nothing after the address
+        deadline = time.monotonic() + 10
+        while (alive := set(below) & set(leftover_processes())) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not alive, [below[pid] for pid in alive]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

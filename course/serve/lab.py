@@ -12,10 +12,14 @@ workspace sits inside that folder. The workspace must stay outside the repositor
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from course.errors import UserError
@@ -61,6 +65,7 @@ def command(home: Path, port: int, open_browser: bool, token: str) -> list[str]:
         f"--ServerApp.root_dir={home}",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",  # a busy port is an error, not another address
         f"--ServerApp.open_browser={open_browser}",
         f"--IdentityProvider.token={token}",
         # No calls home: no news feed, no update check, no extension manager listing.
@@ -80,17 +85,130 @@ def environment(workspace_env: dict[str, str], home: Path) -> dict[str, str]:
     return env
 
 
+def descendants(root: int) -> dict[int, str]:
+    """Every process below `root` (children, grandchildren, ...), by pid with its start time (Linux /proc)."""
+    parents: dict[int, list[int]] = {}
+    started: dict[int, str] = {}
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        pid = int(entry.name)
+        parents.setdefault(int(fields[1]), []).append(pid)
+        started[pid] = fields[19]
+    found: dict[int, str] = {}
+    todo = [root]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            if child not in found:
+                found[child] = started[child]
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int, started: str) -> bool:
+    """True while `pid` is the same running process (not a zombie, not a reused pid)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return fields[0] != "Z" and fields[19] == started
+
+
+def stop(process: subprocess.Popen, grace: float = 15.0) -> None:
+    """Stop JupyterLab and everything it started: its process group, then any kernel left over."""
+    below = descendants(process.pid)
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)  # the lab shuts its kernels down
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    deadline = time.monotonic() + 5
+    while (left := [p for p, s in below.items() if _alive(p, s)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in left:  # kernels run in their own sessions: stop any the lab did not
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+class _Stop(Exception):
+    """Raised in the main thread by SIGTERM, SIGINT or SIGHUP."""
+
+
+def _raise_stop(signum, frame) -> None:
+    raise _Stop(signum)
+
+
+def _ready(process: subprocess.Popen, port: int, token: str) -> bool:
+    """Wait until the lab answers on its port (True) or has stopped (False)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    url = f"http://127.0.0.1:{port}/api/status?token={token}"
+    while process.poll() is None:
+        try:
+            with opener.open(url, timeout=5) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
 def start(port: int = 8888, open_browser: bool = True, workspace: str | None = None) -> int:
-    """Start JupyterLab in the foreground; return its exit status."""
+    """Start JupyterLab; print its address last, once it answers; stop it and its kernels on a signal.
+
+    JupyterLab's own log goes to <workspace>/dgt/logs/lab.log, so the address with the
+    token stays the last line the trainer sees. JupyterLab runs in its own process
+    group: Ctrl+C, SIGTERM (e.g. from a time limit) or a closed terminal stop the group
+    and any kernel left behind, never only `dgt lab`.
+    """
     from autograder import workspace as workspaces
 
     ws = workspaces.init(workspace)
     home = prepare(ws.root)
     token = secrets.token_hex(16)
-    print(t("cli.lab_url", url=f"http://127.0.0.1:{port}/lab?token={token}"), flush=True)
+    log_path = ws.root / "dgt" / "logs" / "lab.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(t("lab.log", path=log_path), flush=True)
+    handled = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    previous = {number: signal.signal(number, _raise_stop) for number in handled}
+    process = None
     try:
-        return subprocess.call(
-            command(home, port, open_browser, token), env=environment(ws.env(), home), cwd=home
-        )
-    except KeyboardInterrupt:
+        with open(log_path, "w", encoding="utf-8") as log:
+            process = subprocess.Popen(
+                command(home, port, open_browser, token),
+                env=environment(ws.env(), home),
+                cwd=home,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            if not _ready(process, port, token):
+                print(t("lab.failed", status=process.returncode, path=log_path), file=sys.stderr)
+                print(_tail(log_path), file=sys.stderr, flush=True)
+                return process.returncode or 1
+            print(t("cli.lab_url", url=f"http://127.0.0.1:{port}/lab?token={token}"), flush=True)
+            return process.wait()
+    except _Stop:
         return 0
+    finally:
+        for number in handled:  # a second Ctrl+C must not cut the stopping short
+            signal.signal(number, signal.SIG_IGN)
+        if process is not None:
+            stop(process)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
