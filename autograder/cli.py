@@ -145,6 +145,29 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _certificates(args: argparse.Namespace) -> int:
+    from autograder import certificates
+
+    ws = _existing(args)
+    if args.verify:
+        entry = certificates.verify(ws.root, args.verify)
+        print(
+            t(
+                "grade.cert.genuine",
+                name=entry["name"],
+                trainee=entry["trainee_id"],
+                modules=entry["modules"].replace(";", ", "),
+                date=entry["date"],
+                trainer=entry["trainer"],
+            )
+        )
+        return 0
+    settings = certificates.load_settings(ws.root, args.min_percent, args.trainer)
+    written, folder = certificates.certificates(ws, settings, args.date)
+    print(t("grade.cert.written", count=len(written), folder=folder))
+    return 0
+
+
 def _sandbox(args: argparse.Namespace) -> int:
     from autograder.execution import sandbox
     from autograder.execution.kernels import KernelFactory
@@ -224,5 +247,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     parser = action("report", _report, "cli.grade_report.help")
     parser.add_argument("--to", metavar="FILE.html", help=t("cli.grade_report_to.help"))
+
+    parser = action("certificates", _certificates, "cli.grade_certificates.help")
+    parser.add_argument(
+        "--min-percent", type=float, metavar="N", help=t("cli.grade_cert_percent.help")
+    )
+    parser.add_argument("--trainer", metavar="NAME", help=t("cli.grade_cert_trainer.help"))
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help=t("cli.grade_cert_date.help"))
+    parser.add_argument("--verify", metavar="CODE", help=t("cli.grade_cert_verify.help"))
 
     action("sandbox", _sandbox, "cli.grade_sandbox.help")

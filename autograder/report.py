@@ -1,7 +1,7 @@
 """`dgt grade report`: one self-contained HTML page about the cohort, for the trainer and the PPA secretariat.
 
-It shows completion and scores per assignment, per PPA and per trainee, and an item
-analysis: for every question, the share of graded trainees with full points and the
+It shows completion and scores per assignment, per PPA and per trainee, the learning
+gain from the pre-test to the post-test (`autograder.gain`), and an item analysis: for every question, the share of graded trainees with full points and the
 average share of points. Charts are inline SVG; the page has no script, no font and no
 file or address outside itself, so it opens from a USB stick and makes no request.
 """
@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from statistics import mean
 
-from autograder import results, statuses
+from autograder import gain, results, statuses
 from course.manifest import curriculum
 from course.messages import t
 
@@ -84,7 +84,7 @@ def _status_cell(row: results.Row) -> str:
 
 def render(workspace, rows: list[results.Row]) -> str:
     """The whole report page."""
-    titles = {m.id: t(m.title_key) for m in curriculum().modules}
+    titles = {m.id: t(m.title_key) for m in (*curriculum().modules, *curriculum().assessments)}
     assignments = list(dict.fromkeys(r.assignment for r in rows))
     trainees = sorted({r.trainee for r in rows})
     sections: list[str] = []
@@ -159,6 +159,9 @@ def render(workspace, rows: list[results.Row]) -> str:
     sections.append(
         _table(header + [titles.get(a, a) for a in assignments], trainee_rows, raw=True)
     )
+
+    # Learning gain: the pre-test and the post-test (autograder/gain.py).
+    sections.append(gain.section(rows))
 
     # Item analysis.
     sections.append(f"<h2>{esc(t('grade.report.items'))}</h2>")

@@ -1,7 +1,8 @@
 """The roster: who the trainees are (id, name, PPA, e-mail), read from a trainer's CSV and checked row by row.
 
 The CSV has a header row with the columns trainee_id, name, ppa and email (common other
-names are accepted: id, student_id, full_name, province, e-mail). Commas, semicolons and
+names are accepted: id, student_id, full_name, province, e-mail), and optionally name_lo:
+the trainee's name in Lao script (also lao_name or name_lao), which certificates show. Commas, semicolons and
 tabs all work, as spreadsheets save them. The PPA is one of the 18 provinces in any
 usual spelling: "Savannakhet", "Savannakhet PPA", "LA-SV", "Louangphabang", "Xaignabouli"
 or the Lao name; it is stored as the English name of `course.data.provinces()`.
@@ -25,7 +26,7 @@ from pathlib import Path
 from course.errors import UserError
 from course.messages import t
 
-FIELDS = ("trainee_id", "name", "ppa", "email")
+FIELDS = ("trainee_id", "name", "ppa", "email", "name_lo")
 _HEADERS = {
     "trainee_id": "trainee_id",
     "trainee": "trainee_id",
@@ -41,7 +42,12 @@ _HEADERS = {
     "email": "email",
     "e_mail": "email",
     "mail": "email",
+    "name_lo": "name_lo",
+    "lao_name": "name_lo",
+    "name_lao": "name_lo",
 }
+#: A name in Lao script: Lao letters, marks and digits, with spaces, dots and hyphens.
+LAO_NAME = re.compile(r"^(?=.*[\u0e81-\u0eae])[\u0e80-\u0eff .\-]+$")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
@@ -86,6 +92,7 @@ class Trainee:
     name: str
     ppa: str
     email: str = ""
+    name_lo: str = ""
 
 
 def _fold(text: str) -> str:
@@ -164,6 +171,7 @@ def parse(text: str, source: str = "roster") -> tuple[list[Trainee], list[str]]:
                 values["name"],
                 province(values["ppa"]) or "",
                 values.get("email", ""),
+                unicodedata.normalize("NFC", values.get("name_lo", "")),
             )
         )
     return good, errors
@@ -191,6 +199,9 @@ def _check(values: dict[str, str], seen: dict[str, int], number: int) -> str | N
     email = values.get("email", "")
     if email and not EMAIL_PATTERN.match(email):
         return t("grade.roster.bad_email", email=email)
+    lao = unicodedata.normalize("NFC", values.get("name_lo", ""))
+    if lao and not LAO_NAME.match(lao):
+        return t("grade.roster.bad_name_lo", id=trainee, name=lao)
     return None
 
 

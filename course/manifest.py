@@ -2,7 +2,8 @@
 
 `curriculum.toml` beside this file is the one place that lists them. The book's table
 of contents, the grading commands' assignment list and the parametrised tests are all
-derived from it, so adding a module means adding its folders and one entry there.
+derived from it, so adding a module means adding its folders and one entry there. The pre-test and
+post-test of knowledge are `[[assessment]]` entries: graded assignments without lessons.
 """
 
 from __future__ import annotations
@@ -123,6 +124,37 @@ class Module:
 
 
 @dataclass(frozen=True)
+class Assessment:
+    """A course-level test that is not a module: the pre-test or the post-test of knowledge.
+
+    It is an nbgrader assignment like a module's exercise (same folder, checks and grading
+    conventions) but has no lessons and no place in the book. `role` is "pre" or "post";
+    the two measure the same objectives with parallel items, and `dgt grade report` shows
+    each trainee's gain from one to the other.
+    """
+
+    id: str
+    role: str
+    exercise: Exercise
+
+    @property
+    def code(self) -> str:
+        """The short code, e.g. "PRE" for "PRE-knowledge-test"."""
+        return self.id.split("-", 1)[0]
+
+    @property
+    def title_key(self) -> str:
+        return f"assessment.{self.code}.title"
+
+    @property
+    def checks_module(self) -> str:
+        return "course.checks." + self.id.lower().replace("-", "_")
+
+
+ROLES = ("pre", "post")
+
+
+@dataclass(frozen=True)
 class Curriculum:
     """The whole manifest.
 
@@ -135,13 +167,23 @@ class Curriculum:
     modules: tuple[Module, ...]
     apps: tuple[App, ...]
     tracks: tuple[str, ...]
+    assessments: tuple[Assessment, ...] = ()
 
-    def module(self, module_id: str) -> Module:
-        for module in self.modules:
-            if module.id == module_id or module.code == module_id:
-                return module
-        known = ", ".join(m.id for m in self.modules)
+    def module(self, module_id: str) -> Module | Assessment:
+        """The module with this id or code; an assessment's id finds the assessment.
+
+        Code that needs only an assignment's id, title and exercise (feedback, benchmarks)
+        treats an assessment like a module, so it finds both here.
+        """
+        for unit in (*self.modules, *self.assessments):
+            if unit.id == module_id or unit.code == module_id:
+                return unit
+        known = ", ".join(m.id for m in (*self.modules, *self.assessments))
         raise UserError(t("error.unknown_module", name=module_id, known=known))
+
+    def assessment(self, role: str) -> Assessment | None:
+        """The assessment with this role ("pre" or "post"), if the manifest has one."""
+        return next((a for a in self.assessments if a.role == role), None)
 
     def app(self, app_id: str) -> App:
         for app in self.apps:
@@ -153,7 +195,8 @@ class Curriculum:
 
     @property
     def exercises(self) -> list[Exercise]:
-        return [m.exercise for m in self.modules]
+        """Every nbgrader assignment: the modules' exercises, then the assessments."""
+        return [m.exercise for m in self.modules] + [a.exercise for a in self.assessments]
 
 
 def _parse(data: dict) -> Curriculum:
@@ -173,13 +216,24 @@ def _parse(data: dict) -> Curriculum:
         )
     modules.sort(key=lambda m: (m.track, m.order))
     apps = tuple(App(a["id"], a["notebook"], a["module"]) for a in data.get("app", []))
+    assessments = tuple(
+        Assessment(
+            a["id"],
+            a["role"],
+            Exercise(a["id"], a["exercise"]["notebook"], float(a["exercise"]["points"])),
+        )
+        for a in data.get("assessment", [])
+    )
+    roles = [a.role for a in assessments]
+    if not set(roles) <= set(ROLES) or len(set(roles)) != len(roles):
+        raise ValueError(f"curriculum.toml: each assessment role is one of {ROLES}, once")
     ids = [m.id for m in modules]
-    if len(set(ids)) != len(ids):
-        raise ValueError("curriculum.toml lists a module id twice")
+    if len(set(ids + [a.id for a in assessments])) != len(ids) + len(assessments):
+        raise ValueError("curriculum.toml lists a module or assessment id twice")
     for app in apps:
         if app.module not in ids:
             raise ValueError(f"app {app.id!r} names unknown module {app.module!r}")
-    return Curriculum(tuple(modules), apps, tuple(data.get("tracks", ["A", "B"])))
+    return Curriculum(tuple(modules), apps, tuple(data.get("tracks", ["A", "B"])), assessments)
 
 
 @cache

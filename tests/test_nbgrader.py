@@ -6,6 +6,9 @@ from nbgrader.api import Gradebook
 
 from autograder.submissions import answered, autograded_points
 from conftest import MODULES
+from course.manifest import curriculum
+
+ASSESSMENTS = curriculum().assessments
 
 
 def submit(workspace, assignment: str, student: str, notebook_name: str, notebook) -> None:
@@ -18,7 +21,17 @@ def submit(workspace, assignment: str, student: str, notebook_name: str, noteboo
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
 def test_generate_and_autograde_give_exact_scores(module, workspace):
     """Correct = every autograded point; first question skipped = total minus its points; empty = 0."""
-    exercise = module.exercise
+    generate_and_autograde(module.exercise, workspace)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assessment", ASSESSMENTS, ids=lambda a: a.id)
+def test_pre_and_post_tests_generate_and_autograde_give_exact_scores(assessment, workspace):
+    """The pre-test and post-test grade like any exercise: full marks, one item less, 0."""
+    generate_and_autograde(assessment.exercise, workspace)
+
+
+def generate_and_autograde(exercise, workspace) -> None:
     source = nbformat.read(exercise.source, as_version=4)
     points = autograded_points(source)
     first = next(iter(points)).removesuffix("_tests")
