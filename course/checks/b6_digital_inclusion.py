@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from course import accessibility, data, inclusion, survey
-from course.learn import (
-    Check,
-    Questions,
-    close_to,
-    equals,
-    has_columns,
-    in_range,
-    is_instance,
-    is_number,
-    is_table,
-    is_text,
-    one_of,
-    same_set,
-    within,
-)
+from course import accessibility, data, inclusion, learn, survey
+from course.learn import Check, Questions
 
 OTHER_DIMENSIONS = ("sex", "area", "ethnic_group", "disability")
 NOTICE_TEXT = "Bring your family book and ID card"
@@ -64,9 +50,9 @@ QUESTIONS = [
         "internet_share",
         hints=2,
         checks=[
-            is_number(),
-            in_range(0, 1, "share"),
-            close_to(lambda: survey.overall(_people(), "used_internet").value, 1e-3),
+            learn.is_number(),
+            learn.in_range(0, 1, "share"),
+            learn.close_to(lambda: survey.overall(_people(), "used_internet").value, 1e-3),
         ],
     ),
     q(
@@ -75,8 +61,8 @@ QUESTIONS = [
         points=2,
         hints=2,
         checks=[
-            is_table(),
-            has_columns("age_group", "n", "share", "low", "high"),
+            learn.is_table(),
+            learn.has_columns("age_group", "n", "share", "low", "high"),
             Check("values", _online_matches),
         ],
     ),
@@ -84,7 +70,11 @@ QUESTIONS = [
         "q3",
         "largest_divide",
         hints=2,
-        checks=[is_text(), one_of(list(OTHER_DIMENSIONS)), equals(_largest_divide, "largest")],
+        checks=[
+            learn.is_text(),
+            learn.one_of(list(OTHER_DIMENSIONS)),
+            learn.equals(_largest_divide, "largest"),
+        ],
     ),
     q(
         "q4",
@@ -92,17 +82,21 @@ QUESTIONS = [
         points=2,
         hints=2,
         checks=[
-            is_number(),
-            in_range(-1, 1, "share"),
+            learn.is_number(),
+            learn.in_range(-1, 1, "share"),
             Check("sign", lambda v: float(v) < 0),
-            close_to(_rural_gap, 1e-3),
+            learn.close_to(_rural_gap, 1e-3),
         ],
     ),
     q(
         "q5",
         "plan_cost",
         hints=2,
-        checks=[is_number(), in_range(0, 300), close_to(lambda: _plan_70().cost, 1e-6, "cost")],
+        checks=[
+            learn.is_number(),
+            learn.in_range(0, 300),
+            learn.close_to(lambda: _plan_70().cost, 1e-6, "cost"),
+        ],
     ),
     q(
         "q6",
@@ -110,9 +104,9 @@ QUESTIONS = [
         points=2,
         hints=2,
         checks=[
-            is_instance(list | tuple, "list"),
-            within(lambda: inclusion.illustrative_channels()["channel"], "known"),
-            same_set(lambda: _plan_70().channels, "channels"),
+            learn.is_instance(list | tuple, "list"),
+            learn.within(lambda: inclusion.illustrative_channels()["channel"], "known"),
+            learn.same_set(lambda: _plan_70().channels, "channels"),
         ],
     ),
     q(
@@ -120,9 +114,9 @@ QUESTIONS = [
         "notice_contrast",
         hints=2,
         checks=[
-            is_number(),
-            in_range(1, 21),
-            close_to(lambda: accessibility.contrast_ratio("#999999", "#ffffff"), 1e-2),
+            learn.is_number(),
+            learn.in_range(1, 21),
+            learn.close_to(lambda: accessibility.contrast_ratio("#999999", "#ffffff"), 1e-2),
         ],
     ),
     q(
@@ -131,7 +125,7 @@ QUESTIONS = [
         points=2,
         hints=3,
         checks=[
-            is_text(),
+            learn.is_text(),
             Check("text", lambda v: NOTICE_TEXT in v),
             Check("issues", lambda v: accessibility.check_html(v) == []),
         ],

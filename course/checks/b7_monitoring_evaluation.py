@@ -6,21 +6,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from course import data, indicators, logframe, survey
-from course.learn import (
-    Check,
-    Questions,
-    close_to,
-    has_columns,
-    in_range,
-    is_instance,
-    is_number,
-    is_table,
-    is_text,
-    one_of,
-    same_set,
-    within,
-)
+from course import data, indicators, learn, logframe, survey
+from course.learn import Check, Questions
 
 DRAFT_IDS = {"I1", "A1", "OP1", "OC1", "IM1"}
 
@@ -68,8 +55,8 @@ QUESTIONS = [
         points=2,
         hints=3,
         checks=[
-            is_table(),
-            has_columns(*logframe.LOGFRAME_COLUMNS),
+            learn.is_table(),
+            learn.has_columns(*logframe.LOGFRAME_COLUMNS),
             Check("rows", lambda v: set(v["id"]) >= DRAFT_IDS),
             Check("problems", lambda v: logframe.logframe_problems(v) == []),
         ],
@@ -80,7 +67,7 @@ QUESTIONS = [
         points=2,
         hints=3,
         checks=[
-            is_instance(Mapping, "dict"),
+            learn.is_instance(Mapping, "dict"),
             Check(
                 "kept",
                 lambda v: float(v["baseline"]) == 90 and int(v["baseline_year"]) == 2024,
@@ -94,9 +81,9 @@ QUESTIONS = [
         "dt02_progress",
         hints=2,
         checks=[
-            is_number(),
-            in_range(-1, 2, "share"),
-            close_to(lambda: indicators.progress(20, 80, 58), 1e-3),
+            learn.is_number(),
+            learn.in_range(-1, 2, "share"),
+            learn.close_to(lambda: indicators.progress(20, 80, 58), 1e-3),
         ],
     ),
     q(
@@ -104,9 +91,9 @@ QUESTIONS = [
         "dt03_milestone",
         hints=2,
         checks=[
-            is_number(),
-            in_range(20, 45),
-            close_to(lambda: indicators.expected(45, 20, 2021, 2026, 2025), 1e-3),
+            learn.is_number(),
+            learn.in_range(20, 45),
+            learn.close_to(lambda: indicators.expected(45, 20, 2021, 2026, 2025), 1e-3),
         ],
     ),
     q(
@@ -114,8 +101,8 @@ QUESTIONS = [
         "odsc_status",
         hints=3,
         checks=[
-            is_text(),
-            one_of(list(indicators.STATUSES)),
+            learn.is_text(),
+            learn.one_of(list(indicators.STATUSES)),
             Check("status", lambda v: v == indicators.status(120, 60, 95, 2022, 2027, 2025)),
         ],
     ),
@@ -124,9 +111,11 @@ QUESTIONS = [
         "off_track_ids",
         hints=2,
         checks=[
-            is_instance(list, "list"),
-            within(lambda: data.synthetic("me_indicators")["indicator_id"], "known"),
-            same_set(lambda: _tracked().query("status == 'off_track'")["indicator_id"], "ids"),
+            learn.is_instance(list, "list"),
+            learn.within(lambda: data.synthetic("me_indicators")["indicator_id"], "known"),
+            learn.same_set(
+                lambda: _tracked().query("status == 'off_track'")["indicator_id"], "ids"
+            ),
         ],
     ),
     q(
@@ -135,8 +124,8 @@ QUESTIONS = [
         points=2,
         hints=2,
         checks=[
-            is_table(),
-            has_columns("service", "n", "share", "low", "high"),
+            learn.is_table(),
+            learn.has_columns("service", "n", "share", "low", "high"),
             Check("values", _service_shares_match),
             Check("sorted", lambda v: list(v["share"]) == sorted(v["share"])),
         ],
@@ -146,9 +135,9 @@ QUESTIONS = [
         "dakcheung_margin",
         hints=3,
         checks=[
-            is_number(),
+            learn.is_number(),
             Check("share", lambda v: 0 < float(v) < 1),
-            close_to(_dakcheung_margin, 1e-3),
+            learn.close_to(_dakcheung_margin, 1e-3),
         ],
     ),
     q(
@@ -157,10 +146,10 @@ QUESTIONS = [
         points=2,
         hints=3,
         checks=[
-            is_number(),
-            in_range(0, 1),
+            learn.is_number(),
+            learn.in_range(0, 1),
             Check("weighted", lambda v: abs(float(v) - _unweighted_share()) > 1e-3),
-            close_to(_weighted_share, 1e-3),
+            learn.close_to(_weighted_share, 1e-3),
         ],
     ),
 ]

@@ -39,47 +39,40 @@ def code(source: str, **meta: Any) -> dict:
     return _cell("code", source, **meta)
 
 
+def _flags(
+    grade_id: str, *, grade: bool, locked: bool, solution: bool, points: float | None = None
+) -> dict[str, Any]:
+    """nbgrader's flags for one cell; `points` only for a graded cell."""
+    flags: dict[str, Any] = {"grade": grade, "grade_id": grade_id, "locked": locked}
+    if points is not None:
+        flags["points"] = points
+    return {**flags, "solution": solution, "task": False}
+
+
 def locked_md(grade_id: str, source: str) -> dict:
     """A markdown cell that trainees cannot edit (nbgrader read-only)."""
-    flags = {"grade": False, "grade_id": grade_id, "locked": True, "solution": False, "task": False}
-    return _cell("markdown", source, flags)
+    return _cell("markdown", source, _flags(grade_id, grade=False, locked=True, solution=False))
 
 
 def locked_code(grade_id: str, source: str) -> dict:
     """A code cell that trainees cannot edit or delete without nbgrader noticing (setup cells)."""
-    flags = {"grade": False, "grade_id": grade_id, "locked": True, "solution": False, "task": False}
-    return _cell("code", source, flags)
+    return _cell("code", source, _flags(grade_id, grade=False, locked=True, solution=False))
 
 
 def answer(grade_id: str, source: str) -> dict:
     """An autograded question's answer cell; put the solution between BEGIN/END SOLUTION."""
-    flags = {"grade": False, "grade_id": grade_id, "locked": False, "solution": True, "task": False}
-    return _cell("code", source, flags)
+    return _cell("code", source, _flags(grade_id, grade=False, locked=False, solution=True))
 
 
 def tests(grade_id: str, points: float, source: str) -> dict:
     """A locked grade cell: the public check, then BEGIN/END HIDDEN TESTS."""
-    flags = {
-        "grade": True,
-        "grade_id": grade_id,
-        "locked": True,
-        "points": points,
-        "solution": False,
-        "task": False,
-    }
+    flags = _flags(grade_id, grade=True, locked=True, solution=False, points=points)
     return _cell("code", source, flags)
 
 
 def written(grade_id: str, points: float, model_answer: str) -> dict:
     """A written answer graded by a trainer; the model answer is cleared on release."""
-    flags = {
-        "grade": True,
-        "grade_id": grade_id,
-        "locked": False,
-        "points": points,
-        "solution": True,
-        "task": False,
-    }
+    flags = _flags(grade_id, grade=True, locked=False, solution=True, points=points)
     return _cell("markdown", model_answer, flags)
 
 

@@ -5,25 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course.indicators import INDICATOR_COLUMNS
+
 NAME = "me_indicators"
 DESCRIPTION = (
     "SYNTHETIC indicators of an example PPA's digital transformation plan: made-up baselines "
     "and targets for teaching monitoring and evaluation; not real figures of any PPA."
 )
 
-COLUMNS = [
-    "indicator_id",
-    "name",
-    "unit",
-    "direction",
-    "baseline",
-    "baseline_year",
-    "target",
-    "target_year",
-    "level",
-    "source",
-    "frequency",
-]
+COLUMNS = [*INDICATOR_COLUMNS, "level", "source", "frequency"]
 
 # Written out by hand so that the tracking table shows every status; no random numbers.
 ROWS = [

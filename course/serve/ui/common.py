@@ -105,6 +105,30 @@ def table(
     )
 
 
+def headers(prefix: str, columns: str) -> list[tuple[str, str]]:
+    """The (column, header text) pairs of `table`, the texts from the catalogue under `prefix`.
+
+    `columns` names the columns in order, separated by spaces; each has the header
+    `<prefix>.<column>`, or `<prefix>.<key>` when written `column:key`.
+    """
+    pairs = []
+    for column in columns.split():
+        name, _, key = column.partition(":")
+        pairs.append((name, t(f"{prefix}.{key or name}")))
+    return pairs
+
+
+def name_widgets(owner: object, attributes: str) -> None:
+    """Give each named widget of `owner` the CSS class `dgt-<name>` (pages and tests find it so).
+
+    `attributes` lists attribute names separated by spaces; the class is the name with `-`
+    for `_`, or the part after a colon: `summary:summary-out`.
+    """
+    for entry in attributes.split():
+        attribute, _, name = entry.partition(":")
+        getattr(owner, attribute).add_class(f"dgt-{name or attribute.replace('_', '-')}")
+
+
 def figure(width: float = 7, height: float = 4, constrained: bool = True):
     """A new matplotlib Figure and Axes, made without pyplot (nothing global is kept).
 

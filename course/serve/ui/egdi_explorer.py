@@ -68,12 +68,7 @@ def gaps_html(year: int) -> str:
     rows["component"] = [t(f"chart.measure.{c}") for c in rows["component"]]
     return common.table(
         rows,
-        [
-            ("component", t("app.egdi-explorer.component")),
-            ("value", t("app.egdi-explorer.lao_value")),
-            ("peers", t("app.egdi-explorer.asean_median")),
-            ("gap", t("app.egdi-explorer.gap")),
-        ],
+        common.headers("app.egdi-explorer", "component value:lao_value peers:asean_median gap"),
         formats={c: lambda v: common.number(v, DIGITS) for c in ("value", "peers", "gap")},
         css_class="dgt-gap-table",
     )
@@ -104,17 +99,7 @@ class Explorer:
         self.peers = widgets.HTML()
         self.gaps = widgets.HTML()
         self.download = widgets.HTML()
-        for name, item in {
-            "countries": self.countries,
-            "measure": self.measure,
-            "year": self.year,
-            "message": self.message,
-            "trend": self.trend,
-            "peers": self.peers,
-            "gaps": self.gaps,
-            "export": self.download,
-        }.items():
-            item.add_class(f"dgt-{name}")
+        common.name_widgets(self, "countries measure year message trend peers gaps download:export")
         for control in (self.countries, self.measure, self.year):
             control.observe(self.redraw, names="value")
         self.redraw()

@@ -48,12 +48,7 @@ def scores_html(scores: pd.DataFrame) -> str:
     )
     return common.table(
         rows,
-        [
-            ("label", t("app.maturity-assessment.dimension")),
-            ("score", t("app.maturity-assessment.score")),
-            ("level", t("app.maturity-assessment.level")),
-            ("count", t("app.maturity-assessment.answered")),
-        ],
+        common.headers("app.maturity-assessment", "label:dimension score level count:answered"),
         formats={"score": lambda v: common.number(v, 1)},
         css_class="dgt-score-table",
     )
@@ -67,13 +62,7 @@ def gaps_html(gap_table: pd.DataFrame) -> str:
     )
     return common.table(
         rows,
-        [
-            ("priority", t("app.maturity-assessment.priority")),
-            ("label", t("app.maturity-assessment.dimension")),
-            ("score", t("app.maturity-assessment.score")),
-            ("target", t("app.maturity-assessment.target")),
-            ("gap", t("app.maturity-assessment.gap")),
-        ],
+        common.headers("app.maturity-assessment", "priority label:dimension score target gap"),
         formats={c: lambda v: common.number(v, 1) for c in ("score", "target", "gap")},
         css_class="dgt-gap-table",
     )
@@ -89,11 +78,7 @@ def actions_html(actions: pd.DataFrame) -> str:
     )
     return common.table(
         rows,
-        [
-            ("label", t("app.maturity-assessment.dimension")),
-            ("step", t("app.maturity-assessment.from_level")),
-            ("action", t("app.maturity-assessment.action")),
-        ],
+        common.headers("app.maturity-assessment", "label:dimension step:from_level action"),
         css_class="dgt-action-table",
     )
 
@@ -219,22 +204,11 @@ class Assessment:
         self.gaps = widgets.HTML()
         self.actions = widgets.HTML()
         self.downloads = widgets.HTML()
-        for name, item in {
-            "organisation": self.organisation,
-            "date": self.date,
-            "target": self.target,
-            "target-error": self.target_error,
-            "save-error": self.save_error,
-            "upload": self.upload,
-            "upload-message": self.upload_message,
-            "message": self.message,
-            "scores": self.scores,
-            "chart": self.chart,
-            "gaps": self.gaps,
-            "actions": self.actions,
-            "downloads": self.downloads,
-        }.items():
-            item.add_class(f"dgt-{name}")
+        common.name_widgets(
+            self,
+            "organisation date target target_error save_error upload upload_message message "
+            "scores chart gaps actions downloads",
+        )
         for control in (self.organisation, self.date, self.target):
             control.observe(self.redraw, names="value")
         self.upload.observe(self.load, names="value")

@@ -71,20 +71,11 @@ def progress_html(tracked: pd.DataFrame) -> str:
     shown["status"] = [status_badge(s) for s in tracked["status"]]
     return common.table(
         shown,
-        [
-            ("indicator_id", t("app.me-dashboard.column.id")),
-            ("name", t("app.me-dashboard.column.name")),
-            ("unit", t("app.me-dashboard.column.unit")),
-            ("baseline", t("app.me-dashboard.column.baseline")),
-            ("baseline_year", t("app.me-dashboard.column.baseline_year")),
-            ("target", t("app.me-dashboard.column.target")),
-            ("target_year", t("app.me-dashboard.column.target_year")),
-            ("year", t("app.me-dashboard.column.year")),
-            ("actual", t("app.me-dashboard.column.actual")),
-            ("milestone", t("app.me-dashboard.column.milestone")),
-            ("progress_percent", t("app.me-dashboard.column.progress")),
-            ("status", t("app.me-dashboard.column.status")),
-        ],
+        common.headers(
+            "app.me-dashboard.column",
+            "indicator_id:id name unit baseline baseline_year target target_year"
+            " year actual milestone progress_percent:progress status",
+        ),
         formats={
             **{
                 c: lambda v: common.number(v, 1)
@@ -196,28 +187,12 @@ class Dashboard:
         self.breakdown = widgets.HTML()
         self.breakdown_chart = widgets.HTML()
         self.survey_downloads = widgets.HTML()
-        for name, item in {
-            "source": self.source,
-            "upload-indicators": self.upload_indicators,
-            "upload-actuals": self.upload_actuals,
-            "indicators-message": self.indicators_message,
-            "actuals-message": self.actuals_message,
-            "example": self.example,
-            "as-of": self.as_of,
-            "summary-out": self.summary,
-            "progress-out": self.progress,
-            "progress-chart": self.progress_chart,
-            "downloads": self.downloads,
-            "pick": self.pick,
-            "trend": self.trend,
-            "group": self.group,
-            "outcome": self.outcome,
-            "level": self.level,
-            "breakdown-out": self.breakdown,
-            "breakdown-chart": self.breakdown_chart,
-            "survey-downloads": self.survey_downloads,
-        }.items():
-            item.add_class(f"dgt-{name}")
+        common.name_widgets(
+            self,
+            "source upload_indicators upload_actuals indicators_message actuals_message example "
+            "as_of summary:summary-out progress:progress-out progress_chart downloads pick "
+            "trend group outcome level breakdown:breakdown-out breakdown_chart survey_downloads",
+        )
         self.upload_indicators.observe(self.load_indicators, names="value")
         self.upload_actuals.observe(self.load_actuals, names="value")
         self.example.on_click(self.use_example)

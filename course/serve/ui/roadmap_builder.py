@@ -62,12 +62,7 @@ def ranking_html(ranked: pd.DataFrame) -> str:
     """The initiatives by weighted score, best first."""
     return common.table(
         ranked,
-        [
-            ("rank", t("app.roadmap-builder.column.rank")),
-            ("id", t("app.roadmap-builder.column.id")),
-            ("name", t("app.roadmap-builder.column.name")),
-            ("score", t("app.roadmap-builder.column.score")),
-        ],
+        common.headers("app.roadmap-builder.column", "rank id name score"),
         formats={"score": lambda v: common.number(v, 2)},
         css_class="dgt-ranking",
     )
@@ -83,14 +78,7 @@ def schedule_html(timetable: pd.DataFrame) -> str:
     )
     return common.table(
         rows,
-        [
-            ("id", t("app.roadmap-builder.column.id")),
-            ("name", t("app.roadmap-builder.column.name")),
-            ("start", t("app.roadmap-builder.column.start")),
-            ("finish", t("app.roadmap-builder.column.finish")),
-            ("slack", t("app.roadmap-builder.column.slack")),
-            ("path", t("app.roadmap-builder.column.critical")),
-        ],
+        common.headers("app.roadmap-builder.column", "id name start finish slack path:critical"),
         css_class="dgt-schedule",
         row_class=lambda r: "dgt-critical" if r["critical"] else "",
     )
@@ -107,11 +95,7 @@ def budget_html(budget: pd.DataFrame, ceiling: float | None) -> str:
     )
     return common.table(
         rows,
-        [
-            ("year", t("app.roadmap-builder.column.year")),
-            ("cost", t("app.roadmap-builder.column.year_cost")),
-            ("status", t("app.roadmap-builder.column.ceiling")),
-        ],
+        common.headers("app.roadmap-builder.column", "year cost:year_cost status:ceiling"),
         formats={"cost": lambda v: common.number(v, 1), "year": str},
         css_class="dgt-budget",
     )
@@ -229,32 +213,15 @@ class Builder:
         self.risk_error = widgets.HTML()
         self.risk_table = widgets.HTML()
         self.heatmap = widgets.HTML()
-        for name, item in {
-            "upload": self.upload,
-            "upload-message": self.upload_message,
-            "initiatives-out": self.initiatives,
-            "export": self.export,
-            "pick": self.pick,
-            "save": self.save,
-            "delete": self.delete,
-            "form-message": self.form_message,
-            "weights-error": self.weights_error,
-            "ranking-out": self.ranking,
-            "start-year": self.start_year,
-            "gantt": self.gantt,
-            "schedule-out": self.schedule,
-            "ceiling": self.ceiling,
-            "ceiling-error": self.ceiling_error,
-            "budget-chart": self.budget_chart,
-            "budget-out": self.budget,
-            "risk-text": self.risk_text,
-            "add-risk": self.add_risk,
-            "risk-error": self.risk_error,
-            "risks-out": self.risk_table,
-            "heatmap": self.heatmap,
-            **{f"weight-{c}": w for c, w in self.weights.items()},
-        }.items():
-            item.add_class(f"dgt-{name}")
+        common.name_widgets(
+            self,
+            "upload upload_message initiatives:initiatives-out export pick save delete "
+            "form_message weights_error ranking:ranking-out start_year gantt "
+            "schedule:schedule-out ceiling ceiling_error budget_chart budget:budget-out "
+            "risk_text add_risk risk_error risk_table:risks-out heatmap",
+        )
+        for column, weight in self.weights.items():
+            weight.add_class(f"dgt-weight-{column}")
         self.upload.observe(self.import_csv, names="value")
         self.pick.observe(self.fill_form, names="value")
         self.save.on_click(self.save_initiative)
