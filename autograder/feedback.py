@@ -351,7 +351,7 @@ def feedback(workspace, assignment: str) -> Counter:
         raise UserError(t("grade.unknown_assignment", name=assignment, known=", ".join(exercises)))
     if assignment not in results.assignments_in(workspace.db_url()):
         raise UserError(t("grade.not_released", assignment=assignment))
-    module = curriculum().module(assignment)
+    module = curriculum().assignment(assignment)
     title = t(module.title_key)
     secrets = leaks.secret_lines(nbformat.read(exercises[assignment].source, as_version=4))
     db_url = workspace.db_url()

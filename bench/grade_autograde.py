@@ -62,7 +62,7 @@ def make_cohort(workspace: Path, trainees: int, assignments: list[str], seed: in
     folder = workspace.parent / "submissions"
     for assignment in assignments:
         dgt("grade", "release", assignment, workspace=workspace)
-        exercise = curriculum().module(assignment).exercise
+        exercise = curriculum().assignment(assignment).exercise
         source = nbformat.read(exercise.source, as_version=4)
         answer_ids = [
             c.metadata["nbgrader"]["grade_id"]

@@ -169,17 +169,25 @@ class Curriculum:
     tracks: tuple[str, ...]
     assessments: tuple[Assessment, ...] = ()
 
-    def module(self, module_id: str) -> Module | Assessment:
-        """The module with this id or code; an assessment's id finds the assessment.
+    def module(self, module_id: str) -> Module:
+        """The module with this id or code."""
+        for module in self.modules:
+            if module.id == module_id or module.code == module_id:
+                return module
+        known = ", ".join(m.id for m in self.modules)
+        raise UserError(t("error.unknown_module", name=module_id, known=known))
 
-        Code that needs only an assignment's id, title and exercise (feedback, benchmarks)
-        treats an assessment like a module, so it finds both here.
+    def assignment(self, assignment_id: str) -> Module | Assessment:
+        """The module or assessment whose exercise is the assignment `assignment_id` (or code).
+
+        Code that needs only an assignment's id, title and exercise (feedback, the grading
+        benchmark) treats both alike.
         """
         for unit in (*self.modules, *self.assessments):
-            if unit.id == module_id or unit.code == module_id:
+            if unit.id == assignment_id or unit.code == assignment_id:
                 return unit
         known = ", ".join(m.id for m in (*self.modules, *self.assessments))
-        raise UserError(t("error.unknown_module", name=module_id, known=known))
+        raise UserError(t("error.unknown_module", name=assignment_id, known=known))
 
     def assessment(self, role: str) -> Assessment | None:
         """The assessment with this role ("pre" or "post"), if the manifest has one."""

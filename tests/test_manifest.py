@@ -20,7 +20,7 @@ def module(request):
 @pytest.fixture(params=MODULE_IDS + ASSESSMENT_IDS)
 def graded(request):
     """A module or an assessment: each has an nbgrader exercise and its checks."""
-    return curriculum().module(request.param)
+    return curriculum().assignment(request.param)
 
 
 def test_folders_and_files_exist(module):
@@ -93,6 +93,16 @@ def test_unknown_module_is_a_clear_error():
     """A typo in a module id names the modules that exist."""
     with pytest.raises(UserError, match="B1-foundations"):
         curriculum().module("B1-fundations")
+
+
+def test_an_assessment_is_found_as_an_assignment_not_as_a_module():
+    """module() finds modules only; assignment() finds a module's or an assessment's exercise."""
+    manifest = curriculum()
+    for assessment_id in ASSESSMENT_IDS:
+        assert manifest.assignment(assessment_id).exercise.id == assessment_id
+        with pytest.raises(UserError, match=assessment_id):
+            manifest.module(assessment_id)
+    assert manifest.assignment("B1").id == "B1-foundations"
 
 
 def test_assessments_are_assignments_but_not_modules():
