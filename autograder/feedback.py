@@ -44,17 +44,7 @@ COLOURS = {
     STOPPED_OUT: "#b2182b",
 }
 _SYNTAX = ("SyntaxError", "IndentationError", "TabError")
-_HEADING = re.compile(r"^#+\s*(?P<name>.+?)\s*\([^()]*\)\s*(?:[—–:-]\s*(?P<title>\S.*?))?\s*$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def heading_label(heading: str) -> str | None:
-    """The label of a question heading: "## Question 3 (1 point) — Count the rows" -> "Question 3 — Count the rows"."""
-    found = _HEADING.match(heading.strip())
-    if not found:
-        return None
-    name, title = found.group("name").strip(), (found.group("title") or "").strip()
-    return f"{name} — {title}" if title else name
 
 
 def question_labels(source: nbformat.NotebookNode) -> dict[str, str]:
@@ -63,7 +53,7 @@ def question_labels(source: nbformat.NotebookNode) -> dict[str, str]:
     for cell in source.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         if cell.cell_type == "markdown" and grade_id.endswith("_question") and cell.source.strip():
-            label = heading_label(cell.source.strip().splitlines()[0])
+            label = results.heading_label(cell.source.strip().splitlines()[0])
             if label:
                 labels[grade_id.removesuffix("_question")] = label
     return labels

@@ -61,6 +61,18 @@ def gradebook(db_url: str):
             yield opened
 
 
+_HEADING = re.compile(r"^#+\s*(?P<name>.+?)\s*\([^()]*\)\s*(?:[—–:-]\s*(?P<title>\S.*?))?\s*$")
+
+
+def heading_label(heading: str) -> str | None:
+    """The label of a question heading: "## Question 3 (1 point) — Count the rows" -> "Question 3 — Count the rows"."""
+    found = _HEADING.match(heading.strip())
+    if not found:
+        return None
+    name, title = found.group("name").strip(), (found.group("title") or "").strip()
+    return f"{name} — {title}" if title else name
+
+
 def questions(workspace_root: Path, db_url: str, assignment: str) -> list[Question]:
     """The graded cells of an assignment in notebook order, labelled by their question heading."""
     labels: dict[str, str] = {}
@@ -73,8 +85,8 @@ def questions(workspace_root: Path, db_url: str, assignment: str) -> list[Questi
                 order.setdefault(grade_id, len(order) + index)
                 if grade_id.endswith("_question") and cell.cell_type == "markdown":
                     heading = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
-                    heading = re.sub(r"\s*\([^()]*\)\s*$", "", heading.lstrip("#").strip())
-                    labels[grade_id.removesuffix("_question")] = heading
+                    label = heading_label(heading) or heading.lstrip("#").strip()
+                    labels[grade_id.removesuffix("_question")] = label
     found = []
     with gradebook(db_url) as book:
         assignment_row = book.find_assignment(assignment)

@@ -423,7 +423,7 @@ def test_report_completion_counts_only_fully_graded_work(monkeypatch):
 
 def test_feedback_heading_labels_keep_the_title():
     """'## Question 3 (1 point) — Count' -> 'Question 3 — Count'; no title -> 'Question 3'."""
-    from autograder.feedback import heading_label
+    from autograder.results import heading_label
 
     assert (
         heading_label("## Question 3 (1 point) — Count the rows") == "Question 3 — Count the rows"
