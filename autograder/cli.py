@@ -63,7 +63,8 @@ def _roster_list(args: argparse.Namespace) -> int:
     if not trainees:
         raise UserError(t("grade.collect.no_roster"))
     header = tuple(t(f"grade.roster.col.{name}") for name in roster.FIELDS)
-    table = [header, *((x.trainee_id, x.name, x.ppa, x.email or "-") for x in trainees)]
+    rows = ((x.trainee_id, x.name, x.ppa, x.email or "-", x.name_lo or "-") for x in trainees)
+    table = [header, *rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         print(

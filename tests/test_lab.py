@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, free_port, lab_token, leftover_processes, wait_for_http
+from conftest import ROOT, SESSION_MARK, free_port, lab_token, leftover_processes, wait_for_http
 from course.serve import lab
 
 
@@ -86,6 +86,9 @@ def _start_lab(tmp_path):
         **os.environ,
         "DGT_LAB_HOME": str(tmp_path / "home"),
         "DGT_WORKSPACE": str(tmp_path / "ws"),
+        # A mark of this lab's own: its processes (and the kernels they start) carry it, so a
+        # test can tell them from the session's other children (a shared browser, say).
+        SESSION_MARK: f"lab-{tmp_path.name}-{os.getpid()}",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "course", "lab", "--no-browser", "--port", str(port)],
@@ -117,7 +120,8 @@ def test_dgt_lab_shows_the_address_last_and_stops_everything_on_a_signal(tmp_pat
         assert re.fullmatch(rf".*http://127\.0\.0\.1:{port}/lab\?token={token}.*", lines[-1])
         assert len(lines) == 2 and "lab.log" in lines[0], lines  # the log's place, then the address
         _kernel(port, token)
-        below = {pid: line for pid, line in leftover_processes().items() if pid != process.pid}
+        mark = f"lab-{tmp_path.name}-{os.getpid()}"
+        below = leftover_processes(mark=mark, root=process.pid)
         assert any("jupyterlab" in line for line in below.values()), below
         assert any("ipykernel" in line for line in below.values()), below
         time.sleep(1)
@@ -127,7 +131,9 @@ def test_dgt_lab_shows_the_address_last_and_stops_everything_on_a_signal(tmp_pat
         assert process.wait(40) == 0
         assert process.stdout.read() == ""  # nothing after the address
         deadline = time.monotonic() + 10
-        while (alive := set(below) & set(leftover_processes())) and time.monotonic() < deadline:
+        while (
+            alive := set(below) & set(leftover_processes(mark=mark))
+        ) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not alive, [below[pid] for pid in alive]
     finally:
