@@ -165,4 +165,6 @@ def test_roster_list_shows_every_trainee(course):
     lines = printed["roster"].splitlines()
     assert lines[0].split() == ["trainee_id", "name", "ppa", "email", "name_lo"]
     assert lines[1].split() == ["t01", "Somchai", "P", "Savannakhet", "s@example.org", "-"]
-    assert lines[2].split()[-2:] == ["-", "-"] and lines[-1].startswith("4 trainee(s) on the roster")
+    assert lines[2].split()[-2:] == ["-", "-"] and lines[-1].startswith(
+        "4 trainee(s) on the roster"
+    )
