@@ -29,8 +29,9 @@ from pathlib import Path
 
 from autograder import roster
 from course.errors import UserError
-from course.manifest import curriculum, repo_root
+from course.manifest import curriculum
 from course.messages import t
+from course.printing import lao_font_face
 
 esc = html.escape
 DEFAULT_MIN_PERCENT = 60.0
@@ -138,21 +139,6 @@ def verify(root: Path, given: str) -> dict[str, str]:
     raise UserError(t("grade.cert.not_genuine", code=given))
 
 
-def _font_face() -> str:
-    """@font-face rules embedding the course's Noto Sans Lao subset (as the capstone report does)."""
-    rules = []
-    for weight, name in (("400", "Regular"), ("600 900", "Bold")):
-        path = repo_root() / "book" / "_static" / "fonts" / f"NotoSansLao-{name}.subset.woff2"
-        if path.is_file():
-            encoded = base64.b64encode(path.read_bytes()).decode("ascii")
-            rules.append(
-                '@font-face { font-family: "DGT Noto Sans Lao"; font-weight: '
-                f'{weight}; src: url("data:font/woff2;base64,{encoded}") format("woff2"); '
-                "unicode-range: U+0E80-0EFF, U+25CC, U+200B-200D; }"
-            )
-    return "\n".join(rules)
-
-
 _CSS = """
 @page { size: A4; }
 body { font-family: "DGT Noto Sans Lao", "Noto Sans", "DejaVu Sans", Arial, sans-serif;
@@ -243,7 +229,9 @@ def certificates(
     page = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{esc(t('grade.cert.title'))}</title>"
-        f"<style>{_font_face()}\n{_CSS}</style></head><body>" + "".join(pages) + "</body></html>\n"
+        f"<style>{lao_font_face()}\n{_CSS}</style></head><body>"
+        + "".join(pages)
+        + "</body></html>\n"
     )
     source = folder / "certificates.html"
     _write(source, page)

@@ -1,12 +1,13 @@
 """Print an HTML file to an A4 PDF with Debian's headless chromium, offline.
 
-The one print route of the course: the book's PDF (`course.publish.pdf`) and a trainee's
+The one print route of the course, and the Lao font its pages embed: the book's PDF (`course.publish.pdf`) and a trainee's
 capstone plan (`course.capstone.report`) both use it. Playwright drives the browser; every
 request that is not a local file is aborted, so a page cannot reach the internet.
 """
 
 from __future__ import annotations
 
+import base64
 import shutil
 from pathlib import Path
 
@@ -83,3 +84,24 @@ def _print(source: Path, target: Path) -> None:
             )
         finally:
             browser.close()
+
+
+def lao_font_face() -> str:
+    """@font-face rules that embed the course's Noto Sans Lao subset in a page, when it is built.
+
+    A page printed or opened offline then shows Lao names and words in the same font as the
+    book ("DGT Noto Sans Lao"), with no file beside it and no request.
+    """
+    from course.manifest import repo_root
+
+    rules = []
+    for weight, name in (("400", "Regular"), ("600 900", "Bold")):
+        path = repo_root() / "book" / "_static" / "fonts" / f"NotoSansLao-{name}.subset.woff2"
+        if path.is_file():
+            encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+            rules.append(
+                '@font-face { font-family: "DGT Noto Sans Lao"; font-weight: '
+                f'{weight}; src: url("data:font/woff2;base64,{encoded}") format("woff2"); '
+                "unicode-range: U+0E80-0EFF, U+25CC, U+200B-200D; }"
+            )
+    return "\n".join(rules)

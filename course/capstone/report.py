@@ -26,6 +26,7 @@ from course.capstone.plan import SECTIONS, Plan, check_plan, section_label
 from course.errors import UserError
 from course.manifest import PACKAGE_DIR
 from course.messages import get_language, has, t
+from course.printing import lao_font_face
 
 OK_COLOUR, FIX_COLOUR = "#1b7837", "#b2182b"
 LEVEL_COLOURS = {"low": "#1b7837", "medium": "#b35806", "high": "#b2182b"}
@@ -129,23 +130,6 @@ def _figure(
 
 def _paragraphs(text: str) -> str:
     return "".join(f"<p>{_esc(p.strip())}</p>" for p in str(text).split("\n\n") if p.strip())
-
-
-def _font_face() -> str:
-    """@font-face rules that embed the book's Lao font subset, when it is there."""
-    from course.manifest import repo_root
-
-    rules = []
-    for weight, name in (("400", "Regular"), ("600 900", "Bold")):
-        path = repo_root() / "book" / "_static" / "fonts" / f"NotoSansLao-{name}.subset.woff2"
-        if path.is_file():
-            encoded = base64.b64encode(path.read_bytes()).decode("ascii")
-            rules.append(
-                '@font-face { font-family: "DGT Noto Sans Lao"; font-weight: '
-                f'{weight}; src: url("data:font/woff2;base64,{encoded}") format("woff2"); '
-                "unicode-range: U+0E80-0EFF, U+25CC, U+200B-200D; }"
-            )
-    return "\n".join(rules)
 
 
 # Sections -----------------------------------------------------------------------------------
@@ -460,7 +444,7 @@ def plan_html(plan: Plan) -> str:
         body.append(f'<section id="{section}"><h2>{_esc(heading)}</h2>{notes}{content}</section>')
     return (
         f'<!DOCTYPE html>\n<html lang="{_esc(get_language())}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{_esc(title)}</title>\n<style>{_font_face()}\n{_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_esc(title)}</title>\n<style>{lao_font_face()}\n{_CSS}</style>\n</head>\n<body>\n"
         f'<header><h1>{_esc(title)}</h1><p class="sub">{_esc(subtitle)}</p>{banner}</header>\n'
         f"<nav><h2>{_esc(t('capstone.report.contents'))}</h2><ul class='toc'>{toc}</ul></nav>\n"
         + "\n".join(body)
