@@ -20,6 +20,7 @@ import csv
 import hashlib
 import hmac
 import html
+import io
 import os
 import secrets
 import tomllib
@@ -28,6 +29,7 @@ from datetime import date as Date
 from pathlib import Path
 
 from autograder import roster
+from autograder.workspace import write_atomically
 from course.errors import UserError
 from course.manifest import curriculum
 from course.messages import t
@@ -98,11 +100,7 @@ def _key(root: Path) -> bytes:
     """The workspace's secret, made on first use (never shown, never in a certificate)."""
     path = root / "dgt" / "certificate.key"
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"certificate.key.{os.getpid()}.tmp")
-        tmp.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
-        tmp.chmod(0o600)
-        tmp.replace(path)
+        write_atomically(path, secrets.token_hex(32) + "\n", mode=0o600)
     return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
 
@@ -172,13 +170,6 @@ def _page(trainee: roster.Trainee, modules: list[str], issued: str, trainer: str
     )
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def certificates(
     workspace,
     settings: Settings,
@@ -234,7 +225,7 @@ def certificates(
         + "</body></html>\n"
     )
     source = folder / "certificates.html"
-    _write(source, page)
+    write_atomically(source, page)
     if pdf:
         from course.printing import print_to_pdf
 
@@ -244,10 +235,9 @@ def certificates(
     known = {(e["code"]) for e in _read_ledger(root)}
     ledger = _read_ledger(root) + [e for e in entries if e["code"] not in known]
     path = _ledger(root)
-    tmp = path.with_name(f"certificates.csv.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, LEDGER_FIELDS)
-        writer.writeheader()
-        writer.writerows(ledger)
-    tmp.replace(path)
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, LEDGER_FIELDS)
+    writer.writeheader()
+    writer.writerows(ledger)
+    write_atomically(path, buffer.getvalue())
     return list(winners), folder

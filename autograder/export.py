@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import results, roster
+from autograder.workspace import write_atomically
 from course.errors import UserError
 from course.messages import t
 
@@ -185,13 +185,6 @@ def moodle_items(rows: list[results.Row]) -> str:
     return buffer.getvalue()
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def export(
     workspace,
     folder: Path | None = None,
@@ -210,5 +203,5 @@ def export(
         "moodle-grade-items.csv": moodle.items,
     }
     for name, text in paths.items():
-        _write(folder / name, text)
+        write_atomically(folder / name, text)
     return [folder / name for name in paths], moodle.warnings()

@@ -14,7 +14,6 @@ nbgrader's release_feedback looks for them) with a plain-text twin `feedback.txt
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -25,6 +24,7 @@ from autograder import results, statuses
 from autograder.execution import leaks
 from autograder.execution.execute import STOPPED, TIME_LIMIT
 from autograder.progress import Progress
+from autograder.workspace import write_atomically
 from course.errors import UserError
 from course.manifest import curriculum
 from course.messages import t
@@ -327,13 +327,6 @@ def render(row: results.Row, title: str, entries: list[dict]) -> tuple[str, str]
     return page, "\n".join(lines_txt) + "\n"
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def feedback(workspace, assignment: str) -> Counter:
     """Write the feedback pages of `assignment` for every trainee with a submission."""
     exercises = {e.id: e for e in curriculum().exercises}
@@ -373,8 +366,8 @@ def feedback(workspace, assignment: str) -> Counter:
         if any(leaks.leaks(x, secrets) for x in (page, text, shown)):
             raise RuntimeError(f"feedback for {row.trainee} still shows a secret line")
         folder = workspace.root / "feedback" / row.trainee / assignment
-        _write(folder / f"{notebook}.html", page)
-        _write(folder / "feedback.txt", text)
+        write_atomically(folder / f"{notebook}.html", page)
+        write_atomically(folder / "feedback.txt", text)
         counts[row.status] += 1
         progress.step(row.trainee, statuses.label(row.status), f"{row.score:g}/{row.max_score:g}")
     progress.finish(counts)

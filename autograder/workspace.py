@@ -99,3 +99,19 @@ def init(path: str | os.PathLike | None = None) -> Workspace:
     for folder in (workspace.root, workspace.exchange):
         folder.mkdir(parents=True, exist_ok=True)
     return workspace
+
+
+def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
+    """Write `text` to `path` through a temporary name and a rename: never half a file.
+
+    `mode` (e.g. 0o600 for a secret) is set when the temporary file is created, so the
+    text is never readable by others, not even for a moment.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(
+        tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666 if mode is None else mode
+    )
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    tmp.replace(path)

@@ -450,3 +450,16 @@ def test_feedback_next_step_matches_the_page():
         "Every checked question passes."
     )
     assert "not yet passed" in next_step([{"outcome": "passed"}, {"outcome": "not_yet"}])
+
+
+def test_write_atomically_leaves_no_temporary_file_and_keeps_a_secret_private(tmp_path):
+    """The whole text or nothing; a secret's file is created private (mode 600), never widened later."""
+    from autograder.workspace import write_atomically
+
+    target = tmp_path / "dgt" / "certificate.key"
+    write_atomically(target, "secret\n", mode=0o600)
+    assert target.read_text(encoding="utf-8") == "secret\n"
+    assert target.stat().st_mode & 0o777 == 0o600
+    write_atomically(tmp_path / "page.html", "ສະບາຍດີ")
+    assert (tmp_path / "page.html").read_text(encoding="utf-8") == "ສະບາຍດີ"
+    assert sorted(p.name for p in tmp_path.rglob("*.tmp")) == []
