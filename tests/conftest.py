@@ -225,3 +225,34 @@ def nothing_left_running():
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         pytest.fail(describe_leftovers(found), pytrace=False)
+
+
+def dgt(*words: str) -> str:
+    """Run `dgt` in this process; return what it printed; fail on a non-zero status."""
+    import contextlib
+    import io
+
+    from course.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(list(words))
+    assert status == 0, out.getvalue()
+    return out.getvalue()
+
+
+def start_course(workspace: Path, roster: str, assignment: str, *release: str):
+    """`dgt grade init`, `roster import` and `release` for a test course ($DGT_WORKSPACE = workspace).
+
+    The roster CSV text is written beside the workspace. Returns the workspace and what
+    each step printed ("init", "roster", "release").
+    """
+    from autograder import workspace as workspaces
+
+    printed = {"init": dgt("grade", "init")}
+    ws = workspaces.resolve(workspace)
+    roster_file = workspace.parent / "roster.csv"
+    roster_file.write_text(roster, encoding="utf-8")
+    printed["roster"] = dgt("grade", "roster", "import", str(roster_file))
+    printed["release"] = dgt("grade", "release", assignment, *release)
+    return ws, printed

@@ -7,8 +7,6 @@ written answers are marked in the gradebook as Formgrader marks them; then
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import pytest
 
 from autograder.execution import leaks
 from autograder.submissions import answered
-from course.cli import main
+from conftest import dgt, start_course
 from course.manifest import curriculum
 
 A1 = curriculum().module("A1-working-with-data").exercise
@@ -170,15 +168,6 @@ TABLE = [
 ]
 
 
-def dgt(*words: str) -> str:
-    """Run `dgt` in this process; return what it printed; fail on a non-zero status."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(list(words))
-    assert status == 0, out.getvalue()
-    return out.getvalue()
-
-
 def submission(source, typed: dict[str, str | None]):
     """The trainee version with every answer solved, except what the trainee typed."""
     nb = answered(source, {k for k, v in typed.items() if v is None})
@@ -206,18 +195,12 @@ def mark(ws, trainee: str, points: float, comment: str) -> None:
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     """Grade A1 for the five trainees, mark two written answers, write feedback; yield the pages."""
-    from autograder import workspace as workspaces
-
     base = tmp_path_factory.mktemp("feedback")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DGT_WORKSPACE", str(base / "workspace"))
         patch.setenv("DGT_CELL_TIMEOUT", "15")
         patch.setenv("DGT_NOTEBOOK_TIMEOUT", "120")
-        dgt("grade", "init")
-        ws = workspaces.resolve(base / "workspace")
-        (base / "roster.csv").write_text(ROSTER, encoding="utf-8")
-        dgt("grade", "roster", "import", str(base / "roster.csv"))
-        dgt("grade", "release", ID)
+        ws, _ = start_course(base / "workspace", ROSTER, ID)
         source = nbformat.read(A1.source, as_version=4)
         for trainee, typed in SUBMISSIONS.items():
             path = base / "usb" / trainee / ID / A1.notebook

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import os
 import zipfile
@@ -16,7 +14,7 @@ import pytest
 
 from autograder.execution import leaks
 from autograder.submissions import answered
-from course.cli import main
+from conftest import dgt
 from course.manifest import curriculum, repo_root
 
 B1 = curriculum().module("B1-foundations").exercise
@@ -216,14 +214,6 @@ def cases(workspace: Path) -> dict[str, tuple[dict[str, bytes] | None, float, st
             "outside_access",
         ),
     }
-
-
-def dgt(*words: str) -> str:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(list(words))
-    assert status == 0, out.getvalue()
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")

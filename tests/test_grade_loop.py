@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import os
 import signal
@@ -20,8 +18,7 @@ import pytest
 
 from autograder.execution import leaks
 from autograder.submissions import answered
-from conftest import free_port, lab_token, wait_for_http
-from course.cli import main
+from conftest import dgt, free_port, lab_token, start_course, wait_for_http
 from course.manifest import curriculum
 
 B1 = curriculum().module("B1-foundations").exercise
@@ -51,15 +48,6 @@ EXPECTED = {
     "t09": (0, "graded", []),
     "t10": (7, "timeout", ["timeout", "needs_manual"]),
 }
-
-
-def dgt(*words: str) -> str:
-    """Run `dgt` in this process; return what it printed; fail on a non-zero status."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(list(words))
-    assert status == 0, out.getvalue()
-    return out.getvalue()
 
 
 def write(path: Path, nb, when: datetime | None = None) -> None:
@@ -101,18 +89,12 @@ def submit_through_exchange(workspace, home: Path, trainee: str, nb) -> None:
 @pytest.fixture(scope="module")
 def loop(tmp_path_factory):
     """Run the whole loop once; yield the workspace and what each step printed."""
-    from autograder import workspace as workspaces
-
     base = tmp_path_factory.mktemp("loop")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DGT_WORKSPACE", str(base / "workspace"))
         patch.setenv("DGT_CELL_TIMEOUT", "3")
         patch.setenv("DGT_NOTEBOOK_TIMEOUT", "60")
-        printed = {"init": dgt("grade", "init")}
-        ws = workspaces.resolve(base / "workspace")
-        (base / "roster.csv").write_text(ROSTER, encoding="utf-8")
-        printed["roster"] = dgt("grade", "roster", "import", str(base / "roster.csv"))
-        printed["release"] = dgt("grade", "release", ID, "--due", "2030-01-01 00:00")
+        ws, printed = start_course(base / "workspace", ROSTER, ID, "--due", "2030-01-01 00:00")
 
         source = nbformat.read(B1.source, as_version=4)
         usb = base / "usb"

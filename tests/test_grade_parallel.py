@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import random
 import shutil
@@ -21,21 +19,13 @@ from autograder import autograde
 from autograder import workspace as workspaces
 from autograder.execution import kernels
 from autograder.submissions import answered
-from course.cli import main
+from conftest import dgt
 from course.errors import UserError
 from course.manifest import curriculum
 
 B1 = curriculum().module("B1-foundations").exercise
 ID = B1.id
 TRAINEES = [f"p{n:02d}" for n in range(6)]
-
-
-def dgt(*words: str) -> str:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(list(words))
-    assert status == 0, out.getvalue()
-    return out.getvalue()
 
 
 def content(root: Path) -> dict:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import nbformat
@@ -11,7 +9,7 @@ import pytest
 
 from autograder import results
 from autograder.submissions import answered
-from course.cli import main
+from conftest import dgt, start_course
 from course.manifest import curriculum
 
 B1 = curriculum().module("B1-foundations").exercise
@@ -24,14 +22,6 @@ ROSTER = (
     "t03,Vanh S,Bokeo,\n"
     "t04,Dara I,Salavan,\n"
 )
-
-
-def dgt(*words: str) -> str:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(list(words))
-    assert status == 0, out.getvalue()
-    return out.getvalue()
 
 
 def submission(written: str | None = None, q1: str | None = None):
@@ -73,17 +63,11 @@ def w1(ws, trainee: str) -> tuple[float | None, bool, str | None, float]:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """Three trainees graded and marked, feedback released; then t01 changes the written answer, t02 only code."""
-    from autograder import workspace as workspaces
-
     base = tmp_path_factory.mktemp("regrade")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DGT_WORKSPACE", str(base / "ws"))
         patch.setenv("DGT_NOTEBOOK_TIMEOUT", "120")
-        dgt("grade", "init")
-        ws = workspaces.resolve(base / "ws")
-        (base / "roster.csv").write_text(ROSTER, encoding="utf-8")
-        dgt("grade", "roster", "import", str(base / "roster.csv"))
-        dgt("grade", "release", ID)
+        ws, _ = start_course(base / "ws", ROSTER, ID)
         first = base / "first"
         for trainee in ("t01", "t02", "t03"):
             hand_in(first, trainee, submission())
