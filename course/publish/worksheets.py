@@ -55,7 +55,7 @@ th { background: #e4e9f0; font-size: 8.5pt; }
 td.ws-blank { height: 9mm; }
 td.ws-tall { height: 15mm; }
 td.ws-grey { background: #d9d9d9; color: #777; text-align: center; }
-tr { break-inside: avoid; }
+tr, .ws-keep { break-inside: avoid; }
 .ws-box { display: inline-block; width: 3.2mm; height: 3.2mm; border: 1px solid #333;
           vertical-align: -0.5mm; margin-right: 1mm; background: #fff; }
 .ws-small { font-size: 7.5pt; line-height: 1.2; }
@@ -206,16 +206,17 @@ def maturity_body() -> str:
         parts.append("</tbody>")
     parts.append("</table>")
     summary = "".join(
-        f"<tr><td>{esc(maturity.dimension_label(d))}</td><td></td><td></td><td></td></tr>"
+        f'<tr><td class="ws-blank">{esc(maturity.dimension_label(d))}</td><td></td><td></td><td></td></tr>'
         for d in maturity.DIMENSIONS
     )
     parts.append(
-        f'<h2>{esc(t("worksheets.maturity.summary"))}</h2><table class="ws-summary"><thead><tr>'
+        f'<div class="ws-keep"><h2>{esc(t("worksheets.maturity.summary"))}</h2>'
+        '<table class="ws-summary"><thead><tr>'
         + "".join(
             f"<th>{esc(t(f'worksheets.maturity.{k}'))}</th>"
             for k in ("dimension", "average", "target", "gap")
         )
-        + f"</tr></thead><tbody>{summary}</tbody></table>"
+        + f"</tr></thead><tbody>{summary}</tbody></table></div>"
     )
     return "".join(parts)
 
