@@ -122,7 +122,7 @@ def test_excel_checks_lists_scores_years_and_amounts():
     assert plan["direction"].formula1 == '"increase,decrease"'
     assert plan["level"].formula1 == '"output,outcome,impact"'
     assert (plan["baseline_year"].type, plan["baseline_year"].formula1) == ("whole", "1990")
-    assert plan["target"].type == "decimal"
+    assert (plan["target"].type, plan["target"].formula1) == ("custom", "ISNUMBER(G2)")
     assert set(validations(book["actuals"])) == {"year", "actual"}
 
     risks = validations(workbook("risks")["risks"])

@@ -250,8 +250,11 @@ def rule(column: Column) -> str:
     return ""
 
 
-def validation(column: Column):
-    """Excel's data validation for a column (openpyxl DataValidation), or None for free text."""
+def validation(column: Column, letter: str = "A"):
+    """Excel's data validation for a column (openpyxl DataValidation), or None for free text.
+
+    `letter` is the column's letter in the sheet, for the one rule that names its cell.
+    """
     from openpyxl.worksheet.datavalidation import DataValidation
 
     text = rule(column)
@@ -268,10 +271,8 @@ def validation(column: Column):
         return DataValidation(type="list", formula1=f'"{",".join(column.choices)}"', **common)
     if column.kind in ("decimal", "whole"):
         if column.low is None:
-            # Any number: Excel has no "is a number" rule, so allow the widest range.
-            return DataValidation(
-                type="decimal", operator="between", formula1="-1E+307", formula2="1E+307", **common
-            )
+            # Any number: a formula, relative to the first cell of the range (row 2).
+            return DataValidation(type="custom", formula1=f"ISNUMBER({letter}2)", **common)
         if column.high is None:
             return DataValidation(
                 type=column.kind,
@@ -304,7 +305,7 @@ def _data_sheet(sheet, table: Table) -> None:
         cell.comment = Comment(f"{note} {words}".strip(), "dgt")
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
-        check = validation(column)
+        check = validation(column, letter)
         if check is not None:
             sheet.add_data_validation(check)
             check.add(f"{letter}2:{letter}{ROWS + 1}")
