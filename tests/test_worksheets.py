@@ -83,6 +83,18 @@ def test_lao_is_shown_only_where_the_catalogue_has_it_and_marked_draft():
         assert t("worksheets.lao_note") in page
 
 
+def test_output_that_is_a_file_is_one_clear_error(tmp_path, capsys):
+    """`dgt book worksheets --output FILE` stops with one line and writes nothing."""
+    from course.cli import main
+
+    target = tmp_path / "notes.txt"
+    target.write_text("mine", encoding="utf-8")
+    assert main(["book", "worksheets", "--output", str(target)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("dgt: ") and error.count("\n") == 1 and "notes.txt" in error
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
 # The PDFs ----------------------------------------------------------------------------------
 
 

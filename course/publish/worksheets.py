@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.errors import UserError
 from course.manifest import curriculum
 from course.messages import CATALOGUE_DIR, catalogue, t
 from course.printing import lao_font_face, print_to_pdf
@@ -294,14 +295,19 @@ def persona_body() -> str:
 
 
 def journey_body() -> str:
-    """The steps of one service as columns, the facts of each step as rows (`course.design`)."""
+    """The steps of one service as columns; as rows, the facts `course.design` records per step."""
+    from course import design
+
     key = "worksheets.journey."
     head = (
         f'<p>{esc(t(key + "service"))}: <span class="ws-write"></span> '
         f'&nbsp; {esc(t(key + "persona"))}: <span class="ws-write"></span></p>'
     )
     steps = 6
-    aspects = ("step", "day", "visits", "minutes", "cost", "problem", "feeling", "idea")
+    # The per-step columns of a journey table (design.JOURNEY_COLUMNS), its cost
+    # (design.COST_COLUMNS, added up), then what a group adds on paper.
+    measured = [c for c in design.JOURNEY_COLUMNS if c in ("step", "day", "visits", "minutes")]
+    aspects = (*measured, "cost", "problem", "feeling", "idea")
     tall = {"step", "problem", "idea"}
     header = f"<th>{esc(t(key + 'aspect'))}</th>" + "".join(
         f"<th>{n}</th>" for n in range(1, steps + 1)
@@ -546,4 +552,6 @@ def make_kit(folder: Path | None = None) -> list[Path]:
     from course.publish import templates
 
     folder = Path(folder) if folder is not None else default_folder()
+    if folder.exists() and not folder.is_dir():
+        raise UserError(t("worksheets.not_a_folder", path=folder))
     return [*write_all(folder), *templates.write_all(folder)]
