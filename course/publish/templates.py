@@ -346,43 +346,38 @@ def _about_sheet(sheet, item: Template) -> None:
 
     module = t(curriculum().module(item.module).title_key)
     wrap = Alignment(wrap_text=True, vertical="top")
-    rows: list[tuple[str, ...]] = [
-        (t("templates.about_title", title=item.title, module=module),),
-        (),
-        (t("templates.for"),),
-        (t(f"templates.{item.id}.for"),),
-        (),
-        (t("templates.fill"),),
-        (
-            t(
-                "templates.fill_text",
-                row=t(f"templates.{item.id}.row"),
-                sheet=item.tables[0].sheet,
-            ),
-        ),
-        (),
-        (t("templates.load"),),
-        (t(f"templates.{item.id}.load"),),
-        (),
-        (t("templates.example"),),
-        (t("templates.example_text", sheet=t("templates.example_sheet")),),
-        (t("templates.schema"),),
-        (),
-    ]
-    headings = {0, 2, 5, 8, 11}
-    for table in item.tables:
+    title = t("templates.about_title", title=item.title, module=module)
+    rows: list[tuple[str, ...]] = [(title,), ()]
+    headings = {0}
+
+    def section(heading: str, *lines: str) -> None:
         headings.add(len(rows))
-        rows.append((f"{t('templates.columns')}: {table.sheet}",))
+        rows.extend([(heading,), *((line,) for line in lines), ()])
+
+    section(t("templates.for"), t(f"templates.{item.id}.for"))
+    section(
+        t("templates.fill"),
+        *(
+            t("templates.fill_text", row=t(f"templates.row.{table.sheet}"), sheet=table.sheet)
+            for table in item.tables
+        ),
+        t("templates.fill_keep"),
+    )
+    section(t("templates.load"), t(f"templates.{item.id}.load"))
+    section(
+        t("templates.example"),
+        t("templates.example_text", sheet=t("templates.example_sheet")),
+        t("templates.schema"),
+    )
+    for table in item.tables:
+        section(f"{t('templates.columns')}: {table.sheet}")
+        rows.pop()  # the column table follows its heading directly
+        headings.add(len(rows))
         rows.append((t("templates.column_head"), t("templates.required"), t("templates.meaning")))
         for column in table.columns:
             words = f"{t(f'templates.column.{column.note}')} {rule(column)}".strip()
-            rows.append(
-                (
-                    column.name,
-                    t("templates.yes") if column.required else t("templates.no"),
-                    words,
-                )
-            )
+            required = t("templates.yes") if column.required else t("templates.no")
+            rows.append((column.name, required, words))
         rows.append(())
     for number, values in enumerate(rows, start=1):
         for index, value in enumerate(values, start=1):
