@@ -7,6 +7,7 @@ below the header. Messages come from the catalogue (`cells.error.*`).
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from collections.abc import Iterable
@@ -114,6 +115,95 @@ def read_csv(path_or_buffer: str | os.PathLike | IO) -> pd.DataFrame:
         raise UserError(t("cells.error.empty_file")) from None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         raise UserError(t("cells.error.bad_csv", detail=str(error).strip())) from None
+
+
+XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip archive
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format (.xls)
+
+
+def is_xlsx(name: str, content: bytes = b"") -> bool:
+    """True for an Excel workbook: a name ending in .xlsx, or content that starts like one."""
+    return str(name).lower().endswith(".xlsx") or bytes(content[:4]) == XLSX_MAGIC
+
+
+def _cell_text(value: Any) -> str:
+    """One spreadsheet cell as the text a CSV file would hold (whole numbers without ".0")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_xlsx(
+    source: str | os.PathLike | IO[bytes] | bytes, sheet: str | None = None
+) -> pd.DataFrame:
+    """Read one sheet of an Excel workbook (.xlsx) as text cells, like `read_csv` reads a CSV file.
+
+    The sheet named `sheet` if the workbook has one, else the first sheet. Row 1 is the
+    header; empty rows are left out; numbers become text as a CSV file would hold them
+    (3, 2.5), so the same checks apply. A file that is not an .xlsx workbook, or is
+    damaged, raises one readable UserError.
+    """
+    from openpyxl import load_workbook
+
+    if isinstance(source, str | os.PathLike):
+        if not Path(source).is_file():
+            raise UserError(t("cells.error.no_file", path=source))
+        source = Path(source).read_bytes()
+    if isinstance(source, bytes | bytearray | memoryview):
+        if bytes(source[:4]) == XLS_MAGIC:
+            raise UserError(t("cells.error.old_xls"))
+        source = io.BytesIO(bytes(source))
+    try:
+        book = load_workbook(source, read_only=True, data_only=True)
+    except Exception as error:  # a damaged or foreign file: zip, XML and openpyxl's own errors
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UserError(t("cells.error.bad_xlsx", detail=detail)) from None
+    try:
+        name = sheet if sheet in book.sheetnames else book.sheetnames[0]
+        rows = [[_cell_text(v) for v in row] for row in book[name].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        raise UserError(t("cells.error.empty_sheet", sheet=name))
+    header = rows[0]
+    width = max(i + 1 for i, column in enumerate(header) if column) if any(header) else 0
+    body = [(row + [""] * width)[:width] for row in rows[1:]]
+    return pd.DataFrame(body, columns=header[:width], dtype=str)
+
+
+def read_table(
+    source: str | os.PathLike | IO | bytes, name: str = "", sheet: str | None = None
+) -> pd.DataFrame:
+    """Read a table from a CSV file or an Excel workbook (.xlsx), as text cells.
+
+    `source` is a path, an open file or the file's bytes (e.g. from an upload); `name` is
+    the file's name when `source` has none. Excel: see `read_xlsx` (`sheet`).
+    """
+    if isinstance(source, str | os.PathLike):
+        name = str(source)
+        if Path(source).is_file():
+            with open(source, "rb") as handle:
+                start = handle.read(4)
+            if is_xlsx(name, start) or start == XLS_MAGIC:
+                return read_xlsx(source, sheet)
+        return read_csv(source)
+    if isinstance(source, bytes | bytearray | memoryview):
+        content = bytes(source)
+        if is_xlsx(name, content) or content[:4] == XLS_MAGIC:
+            return read_xlsx(content, sheet)
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UserError(t("cells.error.not_utf8", name=name or "?")) from None
+        return read_csv(io.StringIO(text))
+    return read_csv(source)
 
 
 def write_text(content: str, path: str | os.PathLike) -> Path:

@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from course.cli import worksheets
 from course.errors import UserError
 from course.messages import t
 
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pdf.add_argument("--no-build", action="store_true", help=t("cli.no_build.help"))
     pdf.set_defaults(run=_book_pdf)
+    worksheets.register(book_commands)
 
     bundle = commands.add_parser(
         "bundle", help=t("cli.bundle.help"), description=t("cli.bundle.help")

@@ -5,6 +5,7 @@
     README.md            how to install and start the lab offline (book/_bundle/README.md)
     book/html/           the HTML book (open book/html/index.html)
     book/dgt-lab-book.pdf
+    worksheets/          the printable worksheets (PDF) and spreadsheet templates (.xlsx)
     curriculum/modules/  the lesson notebooks
     curriculum/exercises/  the trainee version of every exercise (no solutions)
     data/                the course data: real data with PROVENANCE.md, SYNTHETIC datasets
@@ -32,7 +33,7 @@ from pathlib import Path
 from course.errors import UserError
 from course.manifest import curriculum, repo_root
 from course.messages import t
-from course.publish import book
+from course.publish import book, worksheets
 
 TOP = "dgt-lab"
 PROJECT_FILES = ("pyproject.toml", "README.md", "course", "autograder")
@@ -187,11 +188,13 @@ def make_bundle(
         with tempfile.TemporaryDirectory(prefix="dgt-bundle-") as work:
             exercises = Path(work) / "exercises"
             _trainee_exercises(exercises)
+            worksheets.make_kit(Path(work) / "worksheets")
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 archive.writestr(f"{TOP}/README.md", readme_text())
                 archive.write(lock_file(), f"{TOP}/constraints.txt")
                 _add_tree(archive, html_dir, f"{TOP}/book/html")
                 archive.write(pdf, f"{TOP}/book/{pdf.name}")
+                _add_tree(archive, Path(work) / "worksheets", f"{TOP}/worksheets")
                 for module in curriculum().modules:
                     for lesson in module.lesson_paths:
                         archive.write(lesson, f"{TOP}/curriculum/modules/{module.id}/{lesson.name}")

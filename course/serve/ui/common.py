@@ -189,6 +189,23 @@ def decode(name: str, content: bytes) -> str:
         raise UserError(t("apps.not_utf8", name=name)) from error
 
 
+#: The files the import buttons accept: CSV, or the Excel templates of `dgt book worksheets`.
+TABLE_FILES = ".csv,.xlsx"
+
+
+def read_upload(name: str, content: bytes, sheet: str | None = None) -> pd.DataFrame:
+    """An uploaded table as text cells: a CSV file, or an Excel workbook (.xlsx).
+
+    From a workbook, the sheet named `sheet` if it has one, else the first sheet (as in
+    the templates). A damaged or foreign file raises one readable UserError.
+    """
+    from course import cells
+
+    if cells.is_xlsx(name, content) or content[:4] == cells.XLS_MAGIC:
+        return cells.read_xlsx(content, sheet)
+    return cells.read_csv(io.StringIO(decode(name, content)))
+
+
 def synthetic_banner(name: str) -> str:
     """The SYNTHETIC label of a shipped dataset, shown above what comes from it."""
     from course import data

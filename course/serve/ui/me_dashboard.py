@@ -10,8 +10,6 @@ with its word.
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from course import data, indicator_charts, indicators, reporting, survey, survey_charts
@@ -139,12 +137,12 @@ class Dashboard:
         wide = {"description_width": "10em"}
         self.source = widgets.HTML()
         self.upload_indicators = widgets.FileUpload(
-            accept=".csv",
+            accept=common.TABLE_FILES,
             description=t("app.me-dashboard.load_indicators"),
             layout=widgets.Layout(width="auto"),
         )
         self.upload_actuals = widgets.FileUpload(
-            accept=".csv",
+            accept=common.TABLE_FILES,
             description=t("app.me-dashboard.load_actuals"),
             layout=widgets.Layout(width="auto"),
         )
@@ -249,15 +247,19 @@ class Dashboard:
         self.indicators_message.value = self.actuals_message.value = ""
         self.refresh()
 
-    def _read(self, upload, reader, message, *args) -> tuple[str, pd.DataFrame] | None:
-        """Read an uploaded CSV with `reader`; show its error next to the upload button."""
+    def _read(self, upload, reader, message, sheet, *args) -> tuple[str, pd.DataFrame] | None:
+        """Check an uploaded CSV or .xlsx table with `reader`; show its error next to the button.
+
+        From a workbook the sheet named `sheet` is read ("indicators", "actuals"), else
+        the first sheet.
+        """
         file = common.uploaded(upload.value)
         if file is None:
             return None
         name, content = file
         upload.value = ()  # the same file can be chosen again after a fix
         try:
-            table = reader(io.StringIO(common.decode(name, content)), *args)
+            table = reader(common.read_upload(name, content, sheet), *args)
         except UserError as error:
             message.value = common.field_error(
                 t("app.me-dashboard.not_loaded", name=name, error=str(error))
@@ -268,7 +270,10 @@ class Dashboard:
     def load_indicators(self, *_: object) -> None:
         """Use an uploaded indicator table (with the tracking table that matches it)."""
         read = self._read(
-            self.upload_indicators, indicators.read_indicators_csv, self.indicators_message
+            self.upload_indicators,
+            indicators.validate_indicators,
+            self.indicators_message,
+            "indicators",
         )
         if read is None:
             return
@@ -290,7 +295,7 @@ class Dashboard:
         """Use an uploaded tracking table, checked against the indicators it belongs to."""
         table = self.pending if self.pending is not None else self.indicators
         read = self._read(
-            self.upload_actuals, indicators.read_actuals_csv, self.actuals_message, table
+            self.upload_actuals, indicators.validate_actuals, self.actuals_message, "actuals", table
         )
         if read is None:
             return

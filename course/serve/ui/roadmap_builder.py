@@ -9,7 +9,6 @@ the table on screen stays as it was, so nothing is lost.
 from __future__ import annotations
 
 import datetime
-import io
 
 import pandas as pd
 
@@ -130,7 +129,7 @@ class Builder:
         self.risks = data.synthetic(RISKS)
         self.source = widgets.HTML(common.synthetic_banner(DATASET))
         self.upload = widgets.FileUpload(
-            accept=".csv",
+            accept=common.TABLE_FILES,
             multiple=False,
             description=t("app.roadmap-builder.import"),
             layout=widgets.Layout(width="auto"),
@@ -393,14 +392,14 @@ class Builder:
     # files and risks -----------------------------------------------------------------------
 
     def import_csv(self, *_: object) -> None:
-        """Replace the initiatives with an uploaded CSV file, if it passes every check."""
+        """Replace the initiatives with an uploaded CSV or .xlsx file, if it passes every check."""
         file = common.uploaded(self.upload.value)
         if file is None:
             return
         name, content = file
         self.upload.value = ()
         try:
-            table = roadmap.read_csv(io.StringIO(common.decode(name, content)))
+            table = roadmap.validate(common.read_upload(name, content, "initiatives"))
         except UserError as error:
             self.upload_message.value = common.field_error(
                 t("app.roadmap-builder.import_failed", name=name, error=str(error))
