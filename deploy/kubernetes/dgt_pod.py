@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """The two jobs the single-user image does inside a Kubernetes pod: copy new lessons home, and serve the apps to the hub.
 
 Installed in the image as /usr/local/bin/dgt-pod (see deploy/kubernetes/Dockerfile):
@@ -54,12 +55,11 @@ def apps_arguments(port: int = APPS_PORT, prefix: str | None = None) -> list[str
     prefix = prefix or os.environ.get("JUPYTERHUB_SERVICE_PREFIX") or APPS_PREFIX
     if not prefix.endswith("/"):
         prefix += "/"
-    # Later settings win: listen on the pod's address, under the service prefix.
-    return [
-        *app_server.voila_arguments(port, open_browser=False, preheat=True),
-        "--Voila.ip=0.0.0.0",
-        f"--Voila.base_url={prefix}",
-    ]
+    # Listen on the pod's address (not 127.0.0.1), under the service prefix; traitlets
+    # refuses a setting given twice, so the loopback address is replaced, not overridden.
+    own = app_server.voila_arguments(port, open_browser=False, preheat=True)
+    kept = [a for a in own if not a.startswith(("--Voila.ip=", "--Voila.base_url="))]
+    return [*kept, "--Voila.ip=0.0.0.0", f"--Voila.base_url={prefix}"]
 
 
 def main(argv: list[str] | None = None) -> int:
