@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 import re
 import sys
 from pathlib import Path
@@ -416,6 +417,52 @@ def test_sync_lessons_adds_new_lessons_and_keeps_the_trainees_edits(tmp_path):
     assert (home / "A1" / "A1-1.ipynb").read_text(encoding="utf-8") == "new lesson"
     assert not (home / "A0" / ".ipynb_checkpoints").exists()
     assert not list(home.rglob(".*.partial"))
+
+
+def test_start_names_a_trainees_uid_jovyan_once(tmp_path):
+    """nbgrader takes the hub's user name only when the uid's name is jovyan."""
+    passwd = tmp_path / "passwd"
+    passwd.write_text(
+        "root:x:0:0:root:/root:/bin/bash\njovyan:x:1000:100::/home/jovyan:/bin/bash\n",
+        encoding="utf-8",
+    )
+    assert not dgt_pod.name_uid(passwd, 1000, 100, "/home/jovyan")
+    assert dgt_pod.name_uid(passwd, 100042, 0, "/home/jovyan")
+    assert not dgt_pod.name_uid(passwd, 100042, 0, "/home/jovyan")
+    lines = passwd.read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == "jovyan:x:100042:0:trainee:/home/jovyan:/bin/bash"
+    assert len(lines) == 3
+    assert not dgt_pod.has_passwd_entry("jovyan:x:1000:100::/home/jovyan:/bin/bash", 100)
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    assert 'ENTRYPOINT ["dgt-pod", "start"]' in dockerfile
+    assert "chmod g+w /etc/passwd" in dockerfile
+
+
+def test_start_copies_the_lessons_then_runs_the_server_command(tmp_path):
+    """The image's entry point, run for real (the server command here is `true`)."""
+    import pwd
+    import subprocess
+
+    try:
+        pwd.getpwuid(os.getuid())
+    except KeyError:
+        pytest.skip("this uid has no name here: `start` would add one to /etc/passwd")
+    env = {**os.environ, "HOME": str(tmp_path), "DGT_ROOT": str(ROOT)}
+    script = DEPLOY / "dgt_pod.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "start", "sh", "-c", "echo started"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "started\n"
+    lesson = tmp_path / "lessons" / "A0-getting-started" / "A0-1-your-first-notebook.ipynb"
+    assert (
+        lesson.read_bytes()
+        == (ROOT / "modules" / lesson.relative_to(tmp_path / "lessons")).read_bytes()
+    )
 
 
 def test_the_apps_sidecar_serves_dgt_apps_under_the_service_prefix(ours):
