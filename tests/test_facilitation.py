@@ -234,6 +234,8 @@ def test_book_build_writes_the_agenda_page_from_the_manifest(tmp_path, courses):
         assert t(f"book.agenda.{course.key}.title") in staged
     for module in MODULES:
         assert f"]({module.id}.md)" in staged
+        activity = agenda.plan_activity(plan_text(module))
+        assert activity and t("book.agenda.activity", name=activity) in staged
         assert (tmp_path / "facilitation" / f"{module.id}.md").read_bytes() == (
             PLANS / f"{module.id}.md"
         ).read_bytes()

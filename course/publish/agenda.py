@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from course.errors import UserError
@@ -65,6 +65,7 @@ class Slot:
     kind: str  # opening, test, lesson, exercise, break, lunch, closing
     label: str
     module: str | None = None
+    note: str = ""
 
     @property
     def end(self) -> int:
@@ -179,10 +180,20 @@ def _lesson_label(module: Module, index: int) -> str:
     return t("book.agenda.lesson", code=module.code, number=index + 1)
 
 
+def plan_activity(text: str) -> str:
+    """The name of a session plan's group activity ("" when it has none)."""
+    match = re.search(r"^## Group activity: (.+)$", text, re.M)
+    return match[1].strip() if match else ""
+
+
 def module_parts(module: Module, plans: Path) -> list[Slot]:
-    """A module's session as unscheduled parts: each lesson, then the exercise."""
+    """A module's session as unscheduled parts: each lesson, then the exercise. The first
+    lesson's note names the group activity of the module's session plan."""
+    path = plan_path(module, plans)
+    activity = plan_activity(path.read_text(encoding="utf-8")) if path.is_file() else ""
+    note = t("book.agenda.activity", name=activity) if activity else ""
     parts = [
-        Slot(0, minutes, "lesson", _lesson_label(module, i), module.id)
+        Slot(0, minutes, "lesson", _lesson_label(module, i), module.id, note if i == 0 else "")
         for i, minutes in enumerate(lesson_minutes(module))
     ]
     parts.append(
@@ -241,7 +252,7 @@ def lay_out_day(number: int, parts: list[Slot]) -> Day:
             lunch_done = True
         elif since_break and since_break + part.minutes > BLOCK_LIMIT:
             pause("break", BREAK_MINUTES)
-        slots.append(Slot(clock, part.minutes, part.kind, part.label, part.module))
+        slots.append(replace(part, start=clock))
         clock += part.minutes
         since_break += part.minutes
     return Day(number, tuple(slots))
@@ -336,6 +347,7 @@ def course_markdown(course: Course, titles: dict[str, str], first: bool) -> str:
             session = f"{titles[slot.module]}: {slot.label}" if slot.module else slot.label
             if slot.module:
                 note = f"[{t('book.agenda.plan_link')}]({slot.module}.md)"
+                note += f"; {slot.note}" if slot.note else ""
             else:
                 note = t(f"book.agenda.note.{slot.kind}")
             row = [f"{_clock(slot.start)}–{_clock(slot.end)}", str(slot.minutes), session, note]
