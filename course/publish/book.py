@@ -2,8 +2,10 @@
 
 `build()` stages the sources into book/_stage: the front matter and back matter in
 book/ (the data-sources page gets its tables of provinces and synthetic datasets filled
-in), one chapter page per module, the lessons, and the trainee version of each exercise.
-It writes _toc.yml from the manifest and runs Jupyter Book into book/_build/html.
+in), one chapter page per module, the lessons, and the trainee version of each exercise,
+and the trainers' pages in book/facilitation/ (the agenda page gets both course agendas
+filled in by course.publish.agenda, then a session plan per module). It writes _toc.yml
+from the manifest and runs Jupyter Book into book/_build/html.
 Staged files keep their time stamps while their content is unchanged, and executed
 outputs are cached (jupyter-cache), so an unchanged rebuild is quick. Sphinx writes
 only the pages that changed, so the sidebar of the others would keep an old table of
@@ -31,7 +33,9 @@ from course.errors import UserError
 from course.manifest import Curriculum, Module, curriculum, repo_root
 from course.messages import t
 
-BACK_MATTER = ("glossary.md", "trainers-guide.md", "data-sources.md")
+BACK_MATTER = ("glossary.md", "data-sources.md")
+FACILITATION = "facilitation"  # book/facilitation/: session plans and the agendas, for trainers
+TRAINERS_GUIDE = "trainers-guide.md"
 PROVINCES_MARK = "<!-- dgt:provinces -->"
 SYNTHETIC_MARK = "<!-- dgt:synthetic -->"
 NOTO_DIR = Path("/usr/share/fonts/truetype/noto")
@@ -94,11 +98,46 @@ def toc(course: Curriculum) -> dict:
             chapters.append({"file": f"chapters/{module.id}", "sections": sections})
         if chapters:
             parts.append({"caption": t(f"book.track.{track}"), "chapters": chapters})
+    trainers = trainers_chapters(course)
+    if trainers:
+        parts.append({"caption": t("book.trainers.caption"), "chapters": trainers})
     back = [{"file": Path(p).stem} for p in BACK_MATTER]
     back = [entry for entry in back if (book_dir() / f"{entry['file']}.md").is_file()]
     if back:
         parts.append({"caption": t("book.reference"), "chapters": back})
     return {"format": "jb-book", "root": "intro", "parts": parts}
+
+
+def trainers_chapters(course: Curriculum) -> list[dict]:
+    """The Trainers part: the agendas, the session plans (one per module), the grading guide."""
+    folder = book_dir() / FACILITATION
+    chapters = []
+    if (folder / "agenda.md").is_file():
+        chapters.append({"file": f"{FACILITATION}/agenda"})
+    if (folder / "index.md").is_file():
+        plans = [m.id for m in course.modules if (folder / f"{m.id}.md").is_file()]
+        chapter: dict = {"file": f"{FACILITATION}/index"}
+        if plans:
+            chapter["sections"] = [{"file": f"{FACILITATION}/{plan}"} for plan in plans]
+        chapters.append(chapter)
+    if (book_dir() / TRAINERS_GUIDE).is_file():
+        chapters.append({"file": Path(TRAINERS_GUIDE).stem})
+    return chapters
+
+
+def _stage_facilitation(stage: Path, course: Curriculum) -> None:
+    """Copy the session plans; write the agenda page with both agendas filled in."""
+    from course.publish import agenda
+
+    folder = book_dir() / FACILITATION
+    if not folder.is_dir():
+        return
+    for item in folder.glob("*.md"):
+        if item.name == "agenda.md":
+            text = agenda.agenda_page(item.read_text(encoding="utf-8"), course, folder)
+            _write_if_changed(stage / FACILITATION / item.name, text)
+        else:
+            _copy_if_changed(item, stage / FACILITATION / item.name)
 
 
 def glossary_terms(source: Path) -> list[str]:
@@ -182,6 +221,7 @@ def stage(course: Curriculum | None = None) -> Path:
     stage = stage_dir()
     stage.mkdir(parents=True, exist_ok=True)
     _stage_front_and_back_matter(stage)
+    _stage_facilitation(stage, course)
     config = yaml.safe_load((book_dir() / "_config.yml").read_text(encoding="utf-8"))
     config["execute"]["cache"] = str(book_dir() / "_build" / ".jupyter_cache")
     # A changed list of glossary terms changes the config, so Sphinx re-reads every page.
