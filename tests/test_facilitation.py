@@ -282,3 +282,17 @@ def test_toolkit_map_refers_only_to_real_modules_and_lessons():
             assert code in codes, code
         assert re.match(r"(Covered|Partly|Not covered)\b", row[4]), row[4]
     assert {m.id for m in MODULES if m.track == "B"} <= named
+
+
+def test_every_worksheet_a_plan_names_is_one_dgt_book_worksheets_writes():
+    """A plan that tells the trainer to print worksheets/<name>.pdf names a real sheet."""
+    from course.publish import worksheets
+
+    written = {worksheets.file_name(item) for item in worksheets.SHEETS}
+    named = {
+        name
+        for plan in PLANS.glob("*.md")
+        for name in re.findall(r"worksheets/([\w.-]+\.pdf)", plan.read_text(encoding="utf-8"))
+    }
+    assert named, "no plan names a worksheet"
+    assert named <= written, f"plans name worksheets that are not printed: {named - written}"
