@@ -199,11 +199,14 @@ def render(workspace, rows: list[results.Row]) -> str:
     sections.append(f"<p>{esc(t('grade.report.practice_help'))}</p>")
     for assignment in assignments:
         graded = [r for r in rows if r.assignment == assignment and r.submitted]
-        records = {
-            r.trainee: practice.summary(workspace.root, r.trainee, assignment) for r in graded
-        }
         item_rows, item_bars = [], []
-        for question in results.questions(workspace.root, workspace.db_url(), assignment):
+        graded_questions = results.questions(workspace.root, workspace.db_url(), assignment)
+        records = (
+            {r.trainee: practice.summary(workspace.root, r.trainee, assignment) for r in graded}
+            if graded_questions
+            else {}
+        )
+        for question in graded_questions:
             scores = [r.questions.get(question.grade_id) for r in graded]
             known = [s for s in scores if s is not None]
             full = _percent(sum(1 for s in known if s >= question.max_score), len(known))

@@ -320,3 +320,43 @@ def test_no_check_message_hint_or_rubric_shows_a_graded_answer(unit):
                         if not NOT_AN_ANSWER.match(after):
                             shown.append(f"{where}: {found.group(0)!r} (answer of {question})")
     assert not shown, "\n".join(sorted(set(shown)))
+
+
+# Each exercise states its time; each question has a title ------------------------------
+
+# Track B's exercises get their introduction line and titles from their own engineer;
+# until then these tests mark them as expected to fail (remove an id once it passes).
+INTRO_PENDING = {u.id for u in curriculum().modules if u.track == "B"}
+
+
+def _intro_param(unit):
+    if unit.id in INTRO_PENDING:
+        reason = "Track B: the exercise's introduction line and question titles (issues #18, #19)"
+        return pytest.param(unit, marks=pytest.mark.xfail(reason=reason, strict=False), id=unit.id)
+    return pytest.param(unit, id=unit.id)
+
+
+@pytest.mark.parametrize("unit", [_intro_param(u) for u in UNITS])
+def test_every_exercise_states_its_time_as_the_manifest_does(unit):
+    """The manifest gives the exercise's minutes, and its introduction says the same number."""
+    minutes = unit.exercise.minutes
+    assert isinstance(minutes, int) and minutes > 0, unit.id
+    intro = nbformat.read(unit.exercise.source, as_version=4).cells[0].source
+    stated = re.findall(r"(\d+)\s+minutes", intro)
+    assert stated == [str(minutes)], f"{unit.id}: the introduction says {stated} minutes"
+
+
+@pytest.mark.parametrize("unit", [_intro_param(u) for u in UNITS])
+def test_every_question_heading_has_a_title(unit):
+    """`## Question N (k points) — title`, read as the feedback and the report read it."""
+    from autograder.results import heading_label
+
+    source = nbformat.read(unit.exercise.source, as_version=4)
+    headings = [
+        cell.source.strip().splitlines()[0]
+        for cell in source.cells
+        if cell.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_question")
+    ]
+    assert headings, unit.id
+    untitled = [h for h in headings if " — " not in (heading_label(h) or "")]
+    assert not untitled, f"{unit.id}: {untitled}"
