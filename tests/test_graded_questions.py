@@ -173,6 +173,24 @@ def test_a_choice_question_names_the_common_mistakes_in_form(unit_id, question):
             assert "nearly the choice" in str(near), near
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "unit", [u for u in UNITS if any(q.is_choice for q in questions(u))], ids=lambda u: u.id
+)
+def test_the_hidden_test_alone_decides_a_choice(unit, monkeypatch):
+    """The trainee's checks stop at the form, so the hidden test must pass exactly one
+    choice (a choice question is never left ungraded), and the solution's."""
+    namespace, hidden = run_source(unit, monkeypatch)
+    for question in (q for q in questions(unit) if q.is_choice):
+        choices = next(c.choices for c in question.checks if c.choices)
+        passing = [
+            c
+            for c in choices
+            if hidden_passes(hidden[question.name], namespace, question.variable, c)
+        ]
+        assert passing == [namespace[question.variable]], (question.name, passing)
+
+
 # A graded answer is never printed where the trainee reads it ------------------------------
 
 
