@@ -20,11 +20,12 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import results, statuses
+from autograder import practice, results, statuses
 from autograder.execution import leaks
 from autograder.execution.execute import STOPPED, TIME_LIMIT
 from autograder.progress import Progress
 from autograder.workspace import write_atomically
+from course import activity
 from course.errors import UserError
 from course.manifest import curriculum
 from course.messages import t
@@ -211,9 +212,27 @@ def _first_stopped(cells: dict[str, nbformat.NotebookNode]) -> str | None:
     return None
 
 
-def items(row: results.Row, questions, cells, comments, labels=None, released=None) -> list[dict]:
-    """One entry per question: label, points, outcome and the plain reason."""
+def practice_line(record: activity.Summary | None, question: str, hints: int) -> str:
+    """The practice checks run and hints seen for one question, if the notebook's record verifies."""
+    if record is None or record.state != "recorded":
+        return ""
+    seen = record.hints.get(question, 0)
+    key = "practice_last_hint" if hints and seen >= hints else "practice"
+    return t(f"grade.feedback.{key}", checks=record.checks.get(question, 0), hints=seen, of=hints)
+
+
+def items(
+    row: results.Row,
+    questions,
+    cells,
+    comments,
+    labels=None,
+    released=None,
+    record: activity.Summary | None = None,
+) -> list[dict]:
+    """One entry per question: label, points, outcome, the plain reason and the practice record."""
     labels, released = labels or {}, released or {}
+    hint_counts = practice.hint_counts(row.assignment) if record is not None else {}
     first_stop = _first_stopped(cells)
     entries = []
     for question in questions:
@@ -250,6 +269,9 @@ def items(row: results.Row, questions, cells, comments, labels=None, released=No
                 "outcome": outcome,
                 "text": text,
                 "comment": comment,
+                "practice": ""
+                if question.manual
+                else practice_line(record, base, hint_counts.get(base, 0)),
             }
         )
     return entries
@@ -280,7 +302,9 @@ def results_number(value: float | None) -> str:
     return "–" if value is None else f"{value:g}"
 
 
-def render(row: results.Row, title: str, entries: list[dict]) -> tuple[str, str]:
+def render(
+    row: results.Row, title: str, entries: list[dict], record: activity.Summary | None = None
+) -> tuple[str, str]:
     """The HTML page and its plain-text twin."""
     esc = html.escape
     status = statuses.label(row.status)
@@ -316,6 +340,12 @@ def render(row: results.Row, title: str, entries: list[dict]) -> tuple[str, str]
         lines_txt.append(f"{entry['label']} ({entry['points']}): {word}. {entry['text']}")
         if entry["comment"]:
             lines_txt.append(f"  {t('grade.feedback.comment')} {entry['comment']}")
+        if entry.get("practice"):
+            body.append(f"<p class='practice'><small>{esc(entry['practice'])}</small></p>")
+            lines_txt.append(f"  {entry['practice']}")
+    if record is not None and record.state == "edited":
+        body.append(f"<p class='practice'>{esc(t('grade.feedback.practice_edited'))}</p>")
+        lines_txt.append(t("grade.feedback.practice_edited"))
     body.append(f"<p>{esc(next_step(entries))}</p>")
     lines_txt += ["", next_step(entries)]
     page = (
@@ -347,6 +377,7 @@ def feedback(workspace, assignment: str) -> Counter:
     counts: Counter = Counter()
     for row in rows:
         cells = _graded_cells(workspace.root, row.trainee, assignment)
+        record = practice.summary(workspace.root, row.trainee, assignment)
         entries = (
             items(
                 row,
@@ -355,11 +386,12 @@ def feedback(workspace, assignment: str) -> Counter:
                 _comments(db_url, row.trainee, assignment),
                 labels,
                 released,
+                record,
             )
             if row.submitted
             else []
         )
-        page, text = render(row, title, entries)
+        page, text = render(row, title, entries, record if row.submitted else None)
         hidden = t("grade.feedback.hidden")
         page, text = leaks.redact(page, secrets, hidden), leaks.redact(text, secrets, hidden)
         shown = html.unescape(re.sub(r"<[^>]+>", "", page))  # what the browser shows

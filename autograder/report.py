@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from statistics import mean
 
-from autograder import gain, results, statuses
+from autograder import gain, practice, results, statuses
 from course.manifest import curriculum
 from course.messages import t
 
@@ -80,6 +80,36 @@ def _status_cell(row: results.Row) -> str:
     word = statuses.label(row.status)
     colour = band(row.percent) if row.submitted else "none"
     return f"<span class='tag' style='border-color:{COLOURS[colour]}'>{esc(word)}</span>"
+
+
+def _practice_cells(question, assignment: str, records: dict) -> list[str]:
+    """Mean practice checks run, mean hints seen, and the share who saw the last hint.
+
+    Only notebooks whose record verifies count; written answers have no checks or hints.
+    """
+    if question.manual:
+        return ["", "", ""]
+    name = practice.question_name(question.grade_id)
+    total = practice.hint_counts(assignment).get(name, 0)
+    kept = [r for r in records.values() if r.state == "recorded"]
+    if not kept:
+        return [_fmt(None)] * 3
+    checks = mean(r.checks.get(name, 0) for r in kept)
+    hints = mean(r.hints.get(name, 0) for r in kept)
+    last = _percent(sum(1 for r in kept if total and r.hints.get(name, 0) >= total), len(kept))
+    return [f"{checks:.1f}", f"{hints:.1f} / {total}", _fmt(last)]
+
+
+def _records_line(records: dict) -> str:
+    """How many notebooks hold a record that verifies, none, or one that does not (by trainee)."""
+    edited = sorted(trainee for trainee, r in records.items() if r.state == "edited")
+    return t(
+        "grade.report.practice_records",
+        recorded=sum(1 for r in records.values() if r.state == "recorded"),
+        none=sum(1 for r in records.values() if r.state == "none"),
+        edited=len(edited),
+        who=", ".join(edited) or "-",
+    )
 
 
 def render(workspace, rows: list[results.Row]) -> str:
@@ -166,10 +196,17 @@ def render(workspace, rows: list[results.Row]) -> str:
     # Item analysis.
     sections.append(f"<h2>{esc(t('grade.report.items'))}</h2>")
     sections.append(f"<p>{esc(t('grade.report.items_help'))}</p>")
+    sections.append(f"<p>{esc(t('grade.report.practice_help'))}</p>")
     for assignment in assignments:
         graded = [r for r in rows if r.assignment == assignment and r.submitted]
         item_rows, item_bars = [], []
-        for question in results.questions(workspace.root, workspace.db_url(), assignment):
+        graded_questions = results.questions(workspace.root, workspace.db_url(), assignment)
+        records = (
+            {r.trainee: practice.summary(workspace.root, r.trainee, assignment) for r in graded}
+            if graded_questions
+            else {}
+        )
+        for question in graded_questions:
             scores = [r.questions.get(question.grade_id) for r in graded]
             known = [s for s in scores if s is not None]
             full = _percent(sum(1 for s in known if s >= question.max_score), len(known))
@@ -183,6 +220,7 @@ def render(workspace, rows: list[results.Row]) -> str:
                     _fmt(full),
                     _fmt(points),
                     str(waiting),
+                    *_practice_cells(question, assignment, records),
                 ]
             )
             item_bars.append((question.label, full, _fmt(full)))
@@ -191,11 +229,15 @@ def render(workspace, rows: list[results.Row]) -> str:
             _table(
                 [
                     t(f"grade.report.col.{k}")
-                    for k in ("question", "points", "graded", "full", "share", "waiting")
+                    for k in (
+                        *("question", "points", "graded", "full", "share", "waiting"),
+                        *("checks_run", "hints_seen", "last_hint"),
+                    )
                 ],
                 item_rows,
             )
         )
+        sections.append(f"<p>{esc(_records_line(records))}</p>")
         sections.append(bar_chart(t("grade.report.chart_items"), item_bars))
 
     # Legend of the statuses that occur.

@@ -14,13 +14,16 @@ trainer's copy of the notebook. Every message comes from the catalogue.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import importlib
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
+from course import activity
 from course.errors import UserError
 from course.messages import has, t
 
@@ -40,11 +43,27 @@ class Check:
         test: Takes the learner's value and returns True when the check passes. An
             exception counts as "not yet", so a test may assume the earlier checks passed.
         values: Extra {placeholders} for the message, e.g. the bounds of a range.
+        expected: For a computed number, the function giving the right value. With
+            `tolerance`, it is the one definition of "right" that the practice check and
+            the hidden test (`Exercise.agrees`) share, and that tests drive.
+        tolerance: How far from `expected()` a number may be and still be right (0 for
+            a count).
+        choices: For the check that the answer is one of listed choices, the choices. The
+            checks after it say which choice is right, so they never run in the trainee's
+            copy: the question's practice check and grade cell stop there, and the
+            hidden test alone decides.
+        mistakes: Names a common mistake in a value that fails `test`: returns the
+            catalogue key of a more telling message, with its extra {placeholders}, or
+            None to keep `message`.
     """
 
     message: str
     test: Callable[[Any], bool]
     values: dict[str, Any] = field(default_factory=dict)
+    expected: Callable[[], Any] | None = None
+    tolerance: float | None = None
+    choices: tuple[Any, ...] = ()
+    mistakes: Callable[[Any], tuple[str, dict[str, Any]] | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +84,37 @@ class Question:
     hints: tuple[str, ...]
     points: float = 1
 
+    @property
+    def computed(self) -> Check | None:
+        """The check that compares a number with its computed value and tolerance, if any."""
+        return next((c for c in self.checks if c.tolerance is not None), None)
+
+    @property
+    def is_choice(self) -> bool:
+        """True when the answer is one of listed choices (the checks never say which is right)."""
+        return any(c.choices for c in self.checks)
+
+    @property
+    def practice_checks(self) -> tuple[Check, ...]:
+        """The checks that run in the trainee's copy: for a choice question, up to the choice."""
+        for position, check in enumerate(self.checks):
+            if check.choices:
+                return self.checks[: position + 1]
+        return self.checks
+
+
+def agrees(value: Any, expected: Any, tolerance: float) -> bool:
+    """The one definition of a right number: at most `tolerance` away from `expected`.
+
+    The practice check (`close_to`, `count`) and the hidden test (`Exercise.agrees`) both
+    call this, so a practice "pass" never turns into a hidden-test fail.
+    """
+    if isinstance(value, bool):
+        return False
+    number, expected = float(value), float(expected)
+    slack = 1e-9 * max(1.0, abs(expected))  # the last digits of a float are noise, not a mistake
+    return not math.isnan(number) and abs(number - expected) <= tolerance + slack
+
 
 @dataclass(frozen=True)
 class Result:
@@ -75,10 +125,15 @@ class Result:
     message: str
     passed_checks: int
     total_checks: int
+    activity: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def passed(self) -> bool:
         return self.status == PASS
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Text and HTML, with the exercise's record of checks and hints as display metadata."""
+        return {"text/plain": str(self), "text/html": self._repr_html_()}, self.activity
 
     def __str__(self) -> str:
         label = t(f"check.label.{self.status}")
@@ -104,6 +159,11 @@ class Hint:
     text: str
     level: int
     of: int
+    activity: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Text and HTML, with the exercise's record of checks and hints as display metadata."""
+        return {"text/plain": str(self), "text/html": self._repr_html_()}, self.activity
 
     def __str__(self) -> str:
         return t("hint.heading", level=self.level, total=self.of) + " " + self.text
@@ -137,6 +197,16 @@ def is_missing(value: Any) -> bool:
     return value is None or value is Ellipsis
 
 
+def _notebook_name(module_id: str) -> str:
+    """The exercise notebook's file name, where the kernel finds the saved record."""
+    from course.manifest import curriculum
+
+    try:
+        return curriculum().assignment(module_id).exercise.notebook
+    except UserError:
+        return f"{module_id}.ipynb"
+
+
 class Exercise:
     """The questions of one module's exercise, with check, grade and hint."""
 
@@ -150,6 +220,7 @@ class Exercise:
                 raise UserError(t("check.unknown_module", module=module_id)) from None
         self.questions = {q.name: q for q in questions}
         self._hints_shown: dict[str, int] = {}
+        self.record = activity.resume(module_id, Path.cwd() / _notebook_name(module_id))
 
     def _question(self, name: str) -> Question:
         if name not in self.questions:
@@ -159,35 +230,65 @@ class Exercise:
     def evaluate(self, name: str, value: Any) -> Result:
         """Run the practice checks of question `name` on `value`; return the outcome."""
         question = self._question(name)
-        total = len(question.checks)
+        checks = question.practice_checks
+        total = len(checks)
         if is_missing(value):
             message = t("check.not_attempted", variable=question.variable)
             return Result(name, NOT_ATTEMPTED, message, 0, total)
-        for passed, check in enumerate(question.checks):
+        for passed, check in enumerate(checks):
             try:
                 ok = bool(check.test(value))
             except Exception:  # a learner's odd value must give "not yet", never a traceback
                 ok = False
             if not ok:
+                key, extra = check.message, {}
+                if check.mistakes is not None:
+                    # naming a mistake must never fail the check itself
+                    with contextlib.suppress(Exception):
+                        key, extra = check.mistakes(value) or (key, extra)
                 message = t(
-                    check.message,
+                    key,
                     variable=question.variable,
                     value=show_value(value),
-                    **check.values,
+                    **{**check.values, **extra},
                 )
                 message += " " + t("check.try_hint", name=name)
                 return Result(name, NOT_YET, message, passed, total)
-        return Result(name, PASS, t("check.pass", passed=total, total=total), total, total)
+        key = "check.pass_choice" if question.is_choice else "check.pass"
+        return Result(name, PASS, t(key, passed=total, total=total), total, total)
 
     def check(self, name: str, value: Any) -> Result:
-        """Run the practice checks and return the result (it shows itself in a notebook)."""
-        return self.evaluate(name, value)
+        """Run the practice checks and return the result (it shows itself in a notebook).
+
+        The check goes into the exercise's record (see `course.activity`), which the
+        result carries into the notebook, so the trainer sees the attempts per question.
+        """
+        result = self.evaluate(name, value)
+        if not activity.recording():  # a grading kernel: the grader's runs are not attempts
+            return result
+        self.record.add(activity.CHECK, name, result.status)
+        return replace(result, activity=self.record.as_metadata())
 
     def grade(self, name: str, value: Any) -> None:
         """Used in grade cells: raise AssertionError with the plain message unless all checks pass."""
         result = self.evaluate(name, value)
         if not result.passed:
             raise AssertionError(str(result))
+
+    def agrees(self, name: str, value: Any, expected: float) -> bool:
+        """In a hidden test: True when `value` is right for `expected` by the question's own tolerance.
+
+        `assert ex.agrees("q1", lao_egdi_2024, 0.44038)` uses the tolerance declared once in
+        the question's `close_to` (or `count`) check, so the hidden test cannot be stricter
+        or looser than the practice check.
+        """
+        check = self._question(name).computed
+        if check is None or check.tolerance is None:
+            raise ValueError(f"{self.module_id} {name}: no computed check with a tolerance")
+        try:
+            return agrees(value, expected, check.tolerance)
+        except (TypeError, ValueError):
+            return False
 
     def hint(self, name: str, level: int | None = None) -> Hint:
         """Return the next hint of question `name` (or hint number `level`)."""
@@ -198,7 +299,11 @@ class Exercise:
         if not 1 <= level <= total:
             raise UserError(t("hint.no_such_level", name=name, total=total))
         self._hints_shown[name] = max(level, self._hints_shown.get(name, 0))
-        return Hint(t(question.hints[level - 1]), level, total)
+        text = t(question.hints[level - 1])
+        if not activity.recording():
+            return Hint(text, level, total)
+        self.record.add(activity.HINT, name, level)
+        return Hint(text, level, total, self.record.as_metadata())
 
     def panel(self, name: str, get_value: Callable[[], Any]):
         """Return Check and Hint buttons for question `name` (ipywidgets).
@@ -207,7 +312,7 @@ class Exercise:
         `lambda: lao_egdi_2024`, so the button always checks the latest value.
         """
         import ipywidgets as widgets
-        from IPython.display import HTML, display
+        from IPython.display import display
 
         output = widgets.Output()
         check_button = widgets.Button(description=t("button.check"), icon="check")
@@ -220,12 +325,12 @@ class Exercise:
             except NameError:
                 value = None
             with output:
-                display(HTML(self.check(name, value)._repr_html_()))
+                display(self.check(name, value))
 
         def on_hint(_):
             output.clear_output()
             with output:
-                display(HTML(self.hint(name)._repr_html_()))
+                display(self.hint(name))
 
         check_button.on_click(on_check)
         hint_button.on_click(on_hint)
@@ -320,13 +425,22 @@ def positive(message: str = "positive") -> Check:
 def close_to(
     expected: Callable[[], float], tolerance: float = 1e-3, message: str = "check.close_to"
 ) -> Check:
-    """The number is within `tolerance` of the value `expected()` computes (not shown to the learner)."""
-    return Check(message, lambda v: abs(float(v) - float(expected())) <= tolerance)
+    """The number is within `tolerance` of the value `expected()` computes (not shown to the learner).
+
+    This is the question's one definition of "right": its hidden test compares with
+    `ex.agrees(...)`, which uses the same tolerance through `agrees`.
+    """
+    return Check(
+        message,
+        lambda v: agrees(v, expected(), tolerance),
+        expected=expected,
+        tolerance=tolerance,
+    )
 
 
 def count(expected: Callable[[], int], message: str = "count") -> Check:
     """The whole number equals the count `expected()` computes (not shown to the learner)."""
-    return Check(message, lambda v: int(v) == expected())
+    return Check(message, lambda v: agrees(v, expected(), 0), expected=expected, tolerance=0)
 
 
 def equals(expected: Callable[[], Any], message: str) -> Check:
@@ -334,10 +448,44 @@ def equals(expected: Callable[[], Any], message: str) -> Check:
     return Check(message, lambda v: v == expected())
 
 
+def _normal(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _choice_mistake(options: Sequence[Any]) -> Callable[[Any], tuple[str, dict[str, Any]] | None]:
+    """Name the common mistakes in a choice: several values, a number, a near spelling."""
+
+    def mistake(value: Any) -> tuple[str, dict[str, Any]] | None:
+        if isinstance(value, list | tuple | set | dict):
+            return "check.choice.several", {}
+        if isinstance(value, int | float) and not any(isinstance(o, int | float) for o in options):
+            return "check.choice.number", {}
+        if isinstance(value, str):
+            near = [o for o in options if isinstance(o, str) and _normal(o) == _normal(value)]
+            if near:
+                return "check.choice.spelling", {"near": repr(near[0])}
+        return None
+
+    return mistake
+
+
 def one_of(options: Sequence[Any], message: str = "check.one_of") -> Check:
-    """The value is one of the listed options (the options may be shown: they are choices)."""
+    """The answer is one of the listed choices: a choice question's only practice check.
+
+    The options may be shown: they are the choices. The practice check confirms the form
+    only (a valid choice), never which choice is right, and the same goes for the grade
+    cell in the trainee's copy: checks declared after this one do not run there (see
+    `Check.choices`). The hidden test decides. A wrong form names the common mistake.
+    """
+    options = tuple(options)
     shown = ", ".join(repr(o) for o in options)
-    return Check(message, lambda v: v in options, {"options": shown})
+    return Check(
+        message,
+        lambda v: v in options,
+        {"options": shown},
+        choices=options,
+        mistakes=_choice_mistake(options),
+    )
 
 
 def is_instance(kind: type | tuple[type, ...], message: str) -> Check:

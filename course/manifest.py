@@ -41,11 +41,13 @@ class Exercise:
         id: The assignment id, the same as its module's id ("B1-foundations").
         notebook: The notebook's file name inside exercises/<id>/.
         points: The autograded points of the whole exercise.
+        minutes: The trainee's time for the exercise, which its introduction states.
     """
 
     id: str
     notebook: str
     points: float
+    minutes: int | None = None
 
     @property
     def source(self) -> Path:
@@ -218,7 +220,12 @@ def _parse(data: dict) -> Curriculum:
                 order=int(entry["order"]),
                 minutes=int(entry["minutes"]),
                 lessons=tuple(entry["lessons"]),
-                exercise=Exercise(entry["id"], exercise["notebook"], float(exercise["points"])),
+                exercise=Exercise(
+                    entry["id"],
+                    exercise["notebook"],
+                    float(exercise["points"]),
+                    exercise.get("minutes"),
+                ),
                 apps=tuple(entry.get("apps", ())),
             )
         )
@@ -228,7 +235,12 @@ def _parse(data: dict) -> Curriculum:
         Assessment(
             a["id"],
             a["role"],
-            Exercise(a["id"], a["exercise"]["notebook"], float(a["exercise"]["points"])),
+            Exercise(
+                a["id"],
+                a["exercise"]["notebook"],
+                float(a["exercise"]["points"]),
+                a["exercise"].get("minutes"),
+            ),
         )
         for a in data.get("assessment", [])
     )

@@ -64,7 +64,7 @@ def _a3_near_miss() -> dict:
     return {
         "q1": 600,
         "q2": float(sekong["upload_mbps"].median()),
-        "q3": "sd_video",
+        "q3": "SD video",  # a choice question: only a wrong form is "not yet"
         "q4": hybrid.data_per_hour_mb(330),
         "q5": ["meeting notes final.docx"],
         "q6": "2024-06-20_minutes_v02.docx",

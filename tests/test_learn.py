@@ -73,7 +73,7 @@ def test_grade_raises_assertion_with_the_plain_message(ex):
     """grade() passes silently or raises AssertionError carrying the same message."""
     ex.grade("q5", "osi")
     with pytest.raises(AssertionError, match="weakest_component"):
-        ex.grade("q5", "tii")
+        ex.grade("q5", "internet")  # not one of the choices (which choice is right, it never says)
 
 
 def test_hints_come_in_a_series(ex):
@@ -192,3 +192,19 @@ def test_shared_checks_have_short_names_or_catalogue_keys():
         "members",
         "value",
     )
+
+
+def test_one_definition_of_a_right_number():
+    """agrees() is inclusive at the tolerance, refuses bools and NaN; ex.agrees uses the question's."""
+    from course.learn import agrees, close_to
+
+    assert agrees(1.05, 1.0, 0.05) and not agrees(1.0501, 1.0, 0.05)
+    assert not agrees(True, 1, 0) and not agrees(float("nan"), 1, 1)
+    check = close_to(lambda: 2.0, 0.1)
+    assert (check.tolerance, check.expected()) == (0.1, 2.0)
+    a2 = Exercise("A2-safe-secure-work")
+    assert a2.agrees("q1", 41.3594 + 0.009, 41.3594)
+    assert not a2.agrees("q1", 41.3594 + 0.011, 41.3594)
+    assert not a2.agrees("q1", "41.36x", 41.3594)
+    with pytest.raises(ValueError, match="no computed check"):
+        a2.agrees("q4", ["x"], 1)

@@ -27,6 +27,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
 from autograder.execution import sandbox
+from course import activity
 from course.errors import UserError
 from course.manifest import repo_root
 from course.messages import t
@@ -49,6 +50,8 @@ def kernel_env(scratch: str) -> dict[str, str]:
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
+        # the grader's own checks are not the trainee's attempts
+        activity.GRADING_ENV: "1",
     }
     if os.environ.get("DGT_LANG"):
         env["DGT_LANG"] = os.environ["DGT_LANG"]

@@ -25,13 +25,13 @@ QUESTIONS = [
     q(
         "q1",
         "total_attendees",
-        hints=2,
+        hints=3,
         checks=[is_number(), whole_number(), count(lambda: sum(ATTENDANCE), "total")],
     ),
     q(
         "q2",
         "greeting",
-        hints=2,
+        hints=3,
         checks=[
             is_text(),
             Check("start", lambda v: v.startswith("Welcome to ")),
@@ -57,7 +57,7 @@ QUESTIONS = [
     q(
         "q5",
         "average_attendance",
-        hints=2,
+        hints=3,
         checks=[
             is_number(),
             in_range(min(ATTENDANCE), max(ATTENDANCE)),

@@ -131,6 +131,12 @@ def _holds_clean_table(value: Any) -> bool:
     return len(saved) == len(_clean()) and set(personnel.COLUMNS) <= set(saved.columns)
 
 
+def _says_synthetic_note(value: Any) -> bool:
+    """The sheet "about" that `note=` writes says SYNTHETIC, as the hidden test asks."""
+    about = tabular.read_excel(Path(value).expanduser(), sheet="about")
+    return "SYNTHETIC" in str(about.iloc[0, 0])
+
+
 q = Questions("A1")
 
 QUESTIONS = [
@@ -155,13 +161,13 @@ QUESTIONS = [
     q(
         "q3",
         "missing_salaries",
-        hints=2,
+        hints=3,
         checks=[whole_number(), _rows(), count(lambda: int(_raw()["salary_kip"].isna().sum()))],
     ),
     q(
         "q4",
         "exact_copies",
-        hints=2,
+        hints=3,
         checks=[whole_number(), _rows(), count(lambda: int(_raw().duplicated().sum()))],
     ),
     q(
@@ -180,7 +186,7 @@ QUESTIONS = [
     q(
         "q6",
         "salary_numbers",
-        hints=2,
+        hints=3,
         checks=[
             is_series(),
             Check("numeric", _numeric),
@@ -199,7 +205,7 @@ QUESTIONS = [
     q(
         "q8",
         "chart",
-        hints=2,
+        hints=3,
         checks=[
             Check("chart", _is_chart),
             Check("bars", _one_bar_per_department),
@@ -209,12 +215,13 @@ QUESTIONS = [
     q(
         "q9",
         "saved_file",
-        hints=2,
+        hints=3,
         checks=[
             Check("exists", _file_exists),
             Check("xlsx", _is_xlsx),
             Check("where", _outside_course_data),
             Check("rows", _holds_clean_table),
+            Check("note", _says_synthetic_note),
         ],
     ),
 ]

@@ -6,8 +6,6 @@ the notebook and the checks always use the same ones.
 
 from __future__ import annotations
 
-import math
-
 from course import data, hybrid, teamwork
 from course.learn import (
     Check,
@@ -76,12 +74,15 @@ def _bad_paths() -> set[str]:
     return {p for p in PATHS if teamwork.check_path(p)}
 
 
-def _right_parts(value: str) -> bool:
+def right_name(value: str) -> bool:
+    """Question 6's one definition of a right name: the day, version 1, a Word file, and a
+    description that says what and when ("minutes", "june"); the hidden test uses it too."""
     return (
         value.startswith("2024-06-20_")
         and teamwork.version_of(value) == 1
         and value.endswith(".docx")
-        and "minutes" in value
+        and "minutes" in value.lower()
+        and "june" in value.lower()
     )
 
 
@@ -91,7 +92,7 @@ QUESTIONS = [
     q(
         "q1",
         "uplink_kbps",
-        hints=2,
+        hints=3,
         checks=[
             is_number(),
             in_range(0, 100_000),
@@ -101,7 +102,7 @@ QUESTIONS = [
     q(
         "q2",
         "sekong_upload",
-        hints=2,
+        hints=3,
         checks=[is_number(), in_range(0, 1000), close_to(lambda: _speeds()[1], 0.01, "value")],
     ),
     q(
@@ -120,38 +121,35 @@ QUESTIONS = [
     q(
         "q4",
         "meeting_mb",
-        hints=2,
+        hints=3,
         checks=[
             is_number(),
             in_range(0, 100_000),
-            Check(
-                "value",
-                lambda v: math.isclose(float(v), 2 * hybrid.data_per_hour_mb(330), rel_tol=0.01),
-            ),
+            close_to(lambda: 2 * hybrid.data_per_hour_mb(80 + 250), 0.5, "value"),
         ],
     ),
     q(
         "q5",
         "bad_names",
         points=2,
-        hints=2,
+        hints=3,
         checks=[text_list(), within(lambda: FILE_NAMES), same_set(_bad_names)],
     ),
     q(
         "q6",
         "new_name",
-        hints=2,
+        hints=3,
         checks=[
             is_instance(str, "text"),
             Check("rules", lambda v: not teamwork.check_file_name(v)),
-            Check("parts", _right_parts),
+            Check("parts", right_name),
         ],
     ),
     q(
         "q7",
         "misplaced",
         points=2,
-        hints=2,
+        hints=3,
         checks=[text_list(), within(lambda: PATHS), same_set(_bad_paths)],
     ),
     q(
