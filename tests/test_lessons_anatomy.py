@@ -1,0 +1,43 @@
+"""Lesson headers agree with the manifest, and the lessons keep the anatomy of STYLE.md."""
+
+import re
+
+import nbformat
+import pytest
+
+from conftest import MODULE_IDS
+from course.manifest import curriculum
+
+HEADER = re.compile(r"\*\*Teaching:\*\* (\d+) minutes · \*\*Practice:\*\* (\d+) minutes")
+
+
+def header_minutes(path) -> int:
+    """Teaching plus practice minutes from a lesson's title cell."""
+    found = HEADER.search(nbformat.read(path, as_version=4).cells[0].source)
+    assert found, f"{path.name}: the title cell has no 'Teaching: N minutes · Practice: N minutes'"
+    return int(found[1]) + int(found[2])
+
+
+@pytest.mark.parametrize("module_id", MODULE_IDS)
+def test_lesson_minutes_add_up_to_the_manifest(module_id):
+    """The minutes in the lesson headers add up to the module's minutes in the manifest."""
+    module = curriculum().module(module_id)
+    total = sum(header_minutes(path) for path in module.lesson_paths)
+    assert total == module.minutes, f"{module_id}: lessons say {total}, manifest {module.minutes}"
+
+
+@pytest.mark.parametrize("module_id", MODULE_IDS)
+def test_lessons_open_with_questions_and_objectives_and_close_with_key_points(module_id):
+    """Each lesson has Questions, Objectives, one Setup, Key points and a Next step."""
+    for path in curriculum().module(module_id).lesson_paths:
+        text = "\n".join(
+            c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"
+        )
+        for heading in (
+            "## Questions",
+            "## Objectives",
+            "## Setup",
+            "## Key points",
+            "## Next step",
+        ):
+            assert heading in text, f"{path.name} has no '{heading}'"
