@@ -41,3 +41,28 @@ def test_lessons_open_with_questions_and_objectives_and_close_with_key_points(mo
             "## Next step",
         ):
             assert heading in text, f"{path.name} has no '{heading}'"
+
+
+def test_the_glossary_defines_the_planning_and_survey_terms():
+    """The glossary defines the terms the B modules use; the book links each at first use."""
+    from course.publish.book import book_dir, glossary_terms
+
+    terms = set(glossary_terms(book_dir() / "glossary.md"))
+    needed = {"Logframe", "Baseline", "Milestone", "Slack", "Critical path", "SWOT"}
+    assert needed | {"Confidence interval", "Results chain"} <= terms
+
+
+@pytest.mark.parametrize("module_id", MODULE_IDS)
+def test_no_idioms_or_unexplained_jargon(module_id):
+    """Words a non-native reader trips on are gone from the lessons' prose."""
+    banned = re.compile(
+        r"dearest|no free lunch|on side|under the hood|rule of thumb|at a glance|Wilson",
+        re.IGNORECASE,
+    )
+    for path in curriculum().module(module_id).lesson_paths:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                found = banned.search(cell.source)
+                assert not found, f"{path.name}: {found.group(0)!r}"
+                if "topological order" in cell.source:
+                    assert "safe order" in cell.source, f"{path.name}: explain 'topological order'"
