@@ -576,3 +576,24 @@ def one_page(
     table = ranked.merge(timetable, on="id")
     table["high_risks"] = [int(counts.get(i, 0)) for i in table["id"]]
     return table.sort_values(["start", "rank"], kind="stable", ignore_index=True)
+
+
+def example_risks() -> pd.DataFrame:
+    """Return the practice risk register of lesson B4.3 (six made-up risks, P01-P06)."""
+    return pd.read_csv(Path(__file__).parent / "data/files/roadmap/practice_risks.csv")
+
+
+def change_risk(risks: pd.DataFrame, risk_id: str, **fields: Any) -> pd.DataFrame:
+    """Return a copy of the risk table with some cells of one risk changed (e.g. likelihood=2).
+
+    The changed table is checked with `risk_register`; a bad value or an unknown id is
+    refused with a plain message, and the table stays as it was.
+    """
+    table = risks.copy()
+    rows = table["risk_id"].astype(str) == risk_id
+    if not rows.any():
+        raise UserError(t("roadmap.error.unknown_risk", value=risk_id))
+    for column, value in fields.items():
+        table.loc[rows, column] = value
+    risk_register(table)
+    return table

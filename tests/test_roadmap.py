@@ -398,3 +398,19 @@ def test_one_page_joins_rank_timetable_and_high_risks():
     for iid, count in expected.items():
         assert page.set_index("id").loc[iid, "high_risks"] == count
     assert page.set_index("id").loc["I01", "rank"] == 1
+
+
+def test_practice_risks_and_change_risk():
+    """The lesson's practice register scores 3 high risks; change_risk re-scores one, or refuses."""
+    practice = roadmap.example_risks()
+    register = roadmap.risk_register(practice)
+    assert sorted(register[register["level"] == "high"]["risk_id"]) == ["P02", "P03", "P04"]
+    assert not set(practice["risk_id"]) & set(data.synthetic("roadmap_risks")["risk_id"])
+    after = roadmap.change_risk(practice, "P04", likelihood=2)
+    row = roadmap.risk_register(after).set_index("risk_id").loc["P04"]
+    assert row["score"] == 8 and row["level"] == "medium"
+    assert roadmap.risk_register(practice).set_index("risk_id").loc["P04", "score"] == 16
+    with pytest.raises(UserError, match="'P99' is not the id"):
+        roadmap.change_risk(practice, "P99", likelihood=2)
+    with pytest.raises(UserError, match="likelihood"):
+        roadmap.change_risk(practice, "P04", likelihood=9)
