@@ -66,3 +66,31 @@ def test_no_idioms_or_unexplained_jargon(module_id):
                 assert not found, f"{path.name}: {found.group(0)!r}"
                 if "topological order" in cell.source:
                     assert "safe order" in cell.source, f"{path.name}: explain 'topological order'"
+
+
+def prose_sentences(path) -> list[str]:
+    """The sentences of a lesson's prose: list items, quotes and markers count as text."""
+    sentences = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for block in re.split(r"\n\s*\n", cell.source):
+            lines = [
+                line
+                for line in block.splitlines()
+                if not line.lstrip().startswith(("#", "|", "```", "<"))
+            ]
+            for item in re.split(r"\n\s*[-*] |\n\s*\d+\. ", "\n" + "\n".join(lines)):
+                text = re.sub(r"\[source: [^\]]+\]|[*`>]", "", item)
+                sentences += re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+    return [s for s in sentences if s]
+
+
+def test_the_new_b4_lesson_keeps_sentences_short():
+    """B4.4 keeps to short sentences (course.accessibility.long_sentences, at most 25 words)."""
+    from course import accessibility
+
+    path = curriculum().module("B4-strategy-roadmap").lesson_paths[-1]
+    assert path.name.startswith("B4-4")
+    long = [s for s in prose_sentences(path) if accessibility.long_sentences(s, 25)]
+    assert long == []
