@@ -72,13 +72,14 @@ def peer_table(
 ) -> pd.DataFrame:
     """Return the peers' rows for one year, best first, with their position among the peers.
 
-    `peers` is a list of ISO3 codes (default: the ASEAN members). Countries with no
-    published value for the measure come last, without a position.
+    `peers` is a list of ISO3 codes (default: the ASEAN members as they were in `year`,
+    so a later member is not counted in an earlier survey). Countries with no published
+    value for the measure come last, without a position.
     """
     table = _table(table)
     _check_measure(measure)
     _check_year(table, year)
-    peers = data.asean() if peers is None else peers
+    peers = data.asean(as_of=year) if peers is None else peers
     for iso3 in peers:
         _check_country(table, iso3)
     rows = table[(table["year"] == year) & table["iso3"].isin(peers)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -81,6 +82,17 @@ def _table(df: Any, columns: tuple[str, ...]) -> pd.DataFrame:
             )
         )
     return df.reset_index(drop=True)
+
+
+EXAMPLE = Path(__file__).parent / "data" / "files" / "logframe" / "hybrid_meetings.csv"
+
+
+def example() -> pd.DataFrame:
+    """Return the example logframe of lesson B7.1 (hybrid meetings at a PPA, made up for practice).
+
+    Empty cells are empty strings, so the table can be checked and edited at once.
+    """
+    return pd.read_csv(EXAMPLE, encoding="utf-8", dtype=str, keep_default_na=False)
 
 
 def logframe_problems(logframe: pd.DataFrame) -> list[str]:

@@ -547,3 +547,53 @@ def risk_matrix(register: pd.DataFrame) -> pd.DataFrame:
     counts = counts.reindex(index=list(reversed(levels)), columns=list(levels), fill_value=0)
     counts.index.name, counts.columns.name = "likelihood", "impact"
     return counts.astype(int)
+
+
+def add_risk(risks: pd.DataFrame, **fields: Any) -> pd.DataFrame:
+    """Return the risk table with one more row, given as fields (risk=..., likelihood=...).
+
+    The new row is checked with `risk_register`; a bad value is refused with its message
+    and the table stays as it was. Missing columns of the table stay empty in the new row.
+    """
+    new = pd.concat([risks, pd.DataFrame([fields])], ignore_index=True)
+    risk_register(new)
+    return new
+
+
+def one_page(
+    initiatives: pd.DataFrame, risks: pd.DataFrame, weights: Mapping[str, float]
+) -> pd.DataFrame:
+    """Return the roadmap on one page: rank, timetable and high risks of each initiative.
+
+    Columns: id, name, cost, rank, start, finish, slack, critical, high_risks (the number
+    of high risks that name the initiative). Sorted by start month, then by rank.
+    """
+    ranked = rank(initiatives, weights)[["id", "name", "cost", "rank"]]
+    timetable = schedule(initiatives)[["id", "start", "finish", "slack", "critical"]]
+    register = risk_register(risks)
+    high = register[register["level"] == "high"]
+    counts = high.groupby("initiative").size() if "initiative" in high else pd.Series()
+    table = ranked.merge(timetable, on="id")
+    table["high_risks"] = [int(counts.get(i, 0)) for i in table["id"]]
+    return table.sort_values(["start", "rank"], kind="stable", ignore_index=True)
+
+
+def example_risks() -> pd.DataFrame:
+    """Return the practice risk register of lesson B4.3 (six made-up risks, P01-P06)."""
+    return pd.read_csv(Path(__file__).parent / "data/files/roadmap/practice_risks.csv")
+
+
+def change_risk(risks: pd.DataFrame, risk_id: str, **fields: Any) -> pd.DataFrame:
+    """Return a copy of the risk table with some cells of one risk changed (e.g. likelihood=2).
+
+    The changed table is checked with `risk_register`; a bad value or an unknown id is
+    refused with a plain message, and the table stays as it was.
+    """
+    table = risks.copy()
+    rows = table["risk_id"].astype(str) == risk_id
+    if not rows.any():
+        raise UserError(t("roadmap.error.unknown_risk", value=risk_id))
+    for column, value in fields.items():
+        table.loc[rows, column] = value
+    risk_register(table)
+    return table

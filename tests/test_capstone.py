@@ -486,3 +486,17 @@ def test_link_indicators_keeps_only_the_linked_indicators():
     )
     assert list(linked["indicator_id"]) == ["DT-01", "DT-03"]
     assert list(linked["initiative_id"]) == ["I04;I03", "I12"]
+
+
+def test_example_new_indicators_join_the_linked_ones():
+    """The three made-up indicators for I05, I09, I11 pass B7's checks and add below the linked."""
+    from course import capstone, data
+
+    linked = capstone.link_indicators(data.synthetic("me_indicators"), {"DT-01": "I04"})
+    new = capstone.example_new_indicators()
+    both = capstone.add_indicators(linked, new)
+    assert list(both["indicator_id"]) == ["DT-01", "SK-01", "SK-02", "SK-03"]
+    assert list(both.columns) == list(linked.columns)
+    assert list(new["initiative_id"]) == ["I05", "I09", "I11"]
+    with pytest.raises(UserError, match="initiative_id"):
+        capstone.add_indicators(linked, new.drop(columns=["initiative_id"]))

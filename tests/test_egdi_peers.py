@@ -2,7 +2,7 @@
 
 import pytest
 
-from course import egdi_peers
+from course import data, egdi_peers
 from course.errors import UserError
 
 
@@ -20,20 +20,26 @@ def test_change_and_series():
 
 
 def test_peer_table_and_position():
-    """In 2024 Singapore leads ASEAN, Lao PDR is 10th of 11, Timor-Leste 11th."""
+    """In 2024 ASEAN had ten members (Timor-Leste joined in 2025): Lao PDR is 10th of 10."""
     table = egdi_peers.peer_table(2024)
     assert list(table["iso3"])[:2] == ["SGP", "THA"]
-    assert list(table["position"]) == list(range(1, 12))
+    assert list(table["position"]) == list(range(1, 11))
+    assert "TLS" not in set(table["iso3"])
     assert egdi_peers.position("LAO", 2024) == 10
-    assert egdi_peers.position("TLS", 2024) == 11
+    with pytest.raises(UserError, match="not in the list of peers"):
+        egdi_peers.position("TLS", 2024)
+    # Asked for by name, a later member can still be compared.
+    eleven = egdi_peers.peer_table(2024, data.asean())
+    assert len(eleven) == 11 and egdi_peers.position("TLS", 2024, data.asean()) == 11
 
 
-def test_component_gaps_use_the_other_peers():
-    """Gaps are Lao PDR minus the median of the other ten members."""
-    gaps = egdi_peers.component_gaps("LAO", 2024).set_index("component")["gap"]
-    assert gaps["osi"] == pytest.approx(-0.391555, abs=1e-6)
-    assert gaps["hci"] == pytest.approx(-0.261545, abs=1e-6)
-    assert gaps["tii"] == pytest.approx(-0.337405, abs=1e-6)
+def test_component_gaps_use_the_other_peers_of_that_year():
+    """Gaps are Lao PDR minus the median of the nine other members of 2024."""
+    gaps = egdi_peers.component_gaps("LAO", 2024).set_index("component")
+    assert gaps.loc["osi", "peers"] == pytest.approx(0.72796, abs=1e-6)
+    assert gaps.loc["osi", "gap"] == pytest.approx(-0.40148, abs=1e-6)
+    assert gaps.loc["hci", "gap"] == pytest.approx(-0.26472, abs=1e-6)
+    assert gaps.loc["tii", "gap"] == pytest.approx(-0.34415, abs=1e-6)
 
 
 def test_holding_back():

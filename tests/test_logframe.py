@@ -14,7 +14,7 @@ def complete() -> pd.DataFrame:
             ("A1", "activity", "Train 40 staff", "", "Staff are released for training", "OP1"),
             ("OP1", "output", "40 staff trained", "Staff trained", "Trained staff stay", "OC1"),
             ("OC1", "outcome", "Meetings held hybrid", "Share hybrid", "Internet works", "IM1"),
-            ("IM1", "impact", "Citizens better represented", "Share satisfied", "", ""),
+            ("IM1", "impact", "Citizens better represented", "Share who feel heard", "", ""),
         ],
         columns=logframe.LOGFRAME_COLUMNS,
     )
@@ -24,6 +24,17 @@ def test_a_complete_logframe_has_no_problems_and_chains_up():
     """Every level present and linked one level up: no problems, chain from input to impact."""
     assert logframe.logframe_problems(complete()) == []
     assert logframe.chain(complete(), "I1") == ["I1", "A1", "OP1", "OC1", "IM1"]
+
+
+def test_the_example_logframe_is_complete_and_each_indicator_fits_its_row():
+    """The shipped example links up with no gap; the impact is measured by being heard, not satisfaction."""
+    example = logframe.example()
+    assert list(example.columns) == list(logframe.LOGFRAME_COLUMNS)
+    assert logframe.logframe_problems(example) == []
+    assert logframe.chain(example, "I1") == ["I1", "A1", "OP1", "OC1", "IM1"]
+    impact = example.set_index("id").loc["IM1"]
+    assert "represented" in impact["statement"]
+    assert "satisf" not in impact["indicator"] and "views" in impact["indicator"]
 
 
 def test_each_kind_of_gap_is_reported_with_row_and_column():

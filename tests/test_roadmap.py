@@ -371,3 +371,46 @@ def test_charts_draw_with_catalogue_labels(catalogue):
     heat = roadmap_charts.risk_heatmap(data.synthetic("roadmap_risks"))
     assert "likelihood" in heat.get_title()
     plt.close("all")
+
+
+def test_add_risk_checks_the_new_row_and_keeps_the_table():
+    """add_risk returns a new table with the row scored; a bad score is refused, nothing changes."""
+    risks = data.synthetic("roadmap_risks")
+    more = roadmap.add_risk(
+        risks, risk_id="R11", risk="Trainer leaves", initiative="I01", likelihood=2, impact=3
+    )
+    assert len(more) == len(risks) + 1 and len(risks) == 10
+    row = roadmap.risk_register(more).set_index("risk_id").loc["R11"]
+    assert row["score"] == 6 and row["level"] == "medium"
+    with pytest.raises(UserError, match="likelihood"):
+        roadmap.add_risk(risks, risk="Flood", likelihood=7, impact=1)
+
+
+def test_one_page_joins_rank_timetable_and_high_risks():
+    """One row per initiative, in start order, with its rank, slack and number of high risks."""
+    initiatives = data.synthetic("roadmap_initiatives")
+    risks = data.synthetic("roadmap_risks")
+    page = roadmap.one_page(initiatives, risks, {"impact": 3, "feasibility": 2, "urgency": 1})
+    assert len(page) == len(initiatives) and list(page["start"]) == sorted(page["start"])
+    register = roadmap.risk_register(risks)
+    expected = register[register["level"] == "high"]["initiative"].value_counts()
+    assert page.set_index("id")["high_risks"].sum() == expected.sum()
+    for iid, count in expected.items():
+        assert page.set_index("id").loc[iid, "high_risks"] == count
+    assert page.set_index("id").loc["I01", "rank"] == 1
+
+
+def test_practice_risks_and_change_risk():
+    """The lesson's practice register scores 3 high risks; change_risk re-scores one, or refuses."""
+    practice = roadmap.example_risks()
+    register = roadmap.risk_register(practice)
+    assert sorted(register[register["level"] == "high"]["risk_id"]) == ["P02", "P03", "P04"]
+    assert not set(practice["risk_id"]) & set(data.synthetic("roadmap_risks")["risk_id"])
+    after = roadmap.change_risk(practice, "P04", likelihood=2)
+    row = roadmap.risk_register(after).set_index("risk_id").loc["P04"]
+    assert row["score"] == 8 and row["level"] == "medium"
+    assert roadmap.risk_register(practice).set_index("risk_id").loc["P04", "score"] == 16
+    with pytest.raises(UserError, match="'P99' is not the id"):
+        roadmap.change_risk(practice, "P99", likelihood=2)
+    with pytest.raises(UserError, match="likelihood"):
+        roadmap.change_risk(practice, "P04", likelihood=9)

@@ -288,9 +288,15 @@ def test_charts_draw():
 
 def test_example_tables_load_and_unknown_names_are_refused():
     """The made-up example tables load and pass their own checks; an unknown name lists the known ones."""
-    assert situation.example_names() == ["capacity_findings", "stakeholders", "swot"]
+    assert situation.example_names() == [
+        "capacity_findings",
+        "stakeholders",
+        "stakeholders_website",
+        "swot",
+    ]
     assert len(situation.capacity_gaps(situation.example("capacity_findings"))) == 8
     assert len(situation.stakeholder_grid(situation.example("stakeholders"))) == 10
+    assert len(situation.stakeholder_grid(situation.example("stakeholders_website"))) == 8
     assert len(situation.swot_actions(situation.example("swot"))) == 16
     with pytest.raises(UserError, match=r"no example table called 'budget'.*swot"):
         situation.example("budget")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -372,6 +373,24 @@ def link_indicators(table: pd.DataFrame, links: Mapping[str, str | Iterable[str]
         column.append(roadmap.SEPARATOR.join(ids))
     frame["initiative_id"] = column
     return frame[[ident in wanted for ident in known]].reset_index(drop=True)
+
+
+NEW_INDICATORS = Path(__file__).parent.parent / "data" / "files" / "capstone" / "new_indicators.csv"
+
+
+def example_new_indicators() -> pd.DataFrame:
+    """Return the three made-up indicators that lesson B8.1 adds for I05, I09 and I11."""
+    return pd.read_csv(NEW_INDICATORS, encoding="utf-8")
+
+
+def add_indicators(linked: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Return the linked indicators with the new rows below them (same columns, checked).
+
+    A new table that lacks a column of `linked` is refused with the missing column's name.
+    """
+    columns = list(cells.frame(linked, ("indicator_id",), "capstone.what.indicators").columns)
+    extra = cells.frame(new, columns, "capstone.what.indicators")
+    return pd.concat([linked[columns], extra[columns]], ignore_index=True)
 
 
 def _initiative_ids(initiatives: Any) -> list[str]:

@@ -76,7 +76,7 @@ QUESTIONS = [
         hints=2,
         checks=[
             whole_number(),
-            in_range(1, len(data.asean())),
+            in_range(1, len(data.asean(as_of=YEAR))),
             count(lambda: egdi_peers.position(LAO, YEAR), "position"),
         ],
     ),

@@ -155,7 +155,49 @@ def _egdi() -> pd.DataFrame:
     table["country"] = table["iso3"].map(names)
     table["rank"] = table["rank"].astype("Int64")
     table = table[EGDI_COLUMNS].sort_values(["year", "iso3"], ignore_index=True)
+    return _drop_placeholders(table)
+
+
+def not_assessed(table: pd.DataFrame) -> pd.Series:
+    """Return True for the rows whose published EGDI is a placeholder for "not assessed".
+
+    The 2010 file gives nine countries an EGDI of 0 and a shared last rank (184) because a
+    component is missing; the 2012 file gives three countries an EGDI of 0 and a shared
+    last rank (191) although their HCI and TII are well above 0. An index of 0 that is
+    not the mean of its components is not a score.
+    """
+    mean = table[list(COMPONENTS)].mean(axis=1, skipna=False)
+    zero = table["egdi"] == 0
+    return zero & (table[list(COMPONENTS)].isna().any(axis=1) | (mean > 0.01))
+
+
+def _drop_placeholders(table: pd.DataFrame) -> pd.DataFrame:
+    """Turn placeholder values into NaN: never ranked, averaged or charted as scores.
+
+    In a not-assessed row the EGDI and the rank are placeholders, and so is an OSI or an
+    EPI of exactly 0 (the online assessment they come from was not made).
+    """
+    table = table.copy()
+    rows = not_assessed(table)
+    table.loc[rows, ["egdi", "rank"]] = pd.NA
+    for column in ("osi", "epi"):
+        table.loc[rows & (table[column] == 0), column] = float("nan")
     return table
+
+
+def egdi_consistency(tolerance: float = 0.0005) -> pd.DataFrame:
+    """Return the rows whose published EGDI differs from the mean of OSI, HCI and TII.
+
+    Columns: year, iso3, country, egdi, component_mean, difference. Rows with a missing
+    value are left out. See docs/data.md for what each disagreement means.
+    """
+    table = egdi()
+    table["component_mean"] = table[list(COMPONENTS)].mean(axis=1, skipna=False)
+    table["difference"] = table["egdi"] - table["component_mean"]
+    rows = table[table["difference"].abs() > tolerance]
+    return rows[["year", "iso3", "country", "egdi", "component_mean", "difference"]].reset_index(
+        drop=True
+    )
 
 
 def egdi() -> pd.DataFrame:
@@ -168,9 +210,18 @@ def egdi() -> pd.DataFrame:
     return _egdi().copy()
 
 
-def asean() -> list[str]:
-    """Return the ISO3 codes of the ASEAN Member States (eleven since Timor-Leste joined in 2025)."""
-    return list(ASEAN_MEMBERS)
+def asean(as_of: int | None = None) -> list[str]:
+    """Return the ISO3 codes of the ASEAN Member States, today or as they were in a year.
+
+    With no year: the eleven members since Timor-Leste joined in 2025. With `as_of` (a
+    survey year): only the members that had joined by then, so a comparison uses the
+    group as it was in that year.
+    """
+    if as_of is None:
+        return list(ASEAN_MEMBERS)
+    if isinstance(as_of, bool) or not isinstance(as_of, int):
+        raise UserError(t("error.bad_year", year=as_of))
+    return [iso3 for iso3, joined in ASEAN_MEMBERS.items() if joined <= as_of]
 
 
 @cache

@@ -20,8 +20,8 @@ def country_options() -> list[tuple[str, str]]:
 
 
 def asean_table(year: int, measure: str) -> pd.DataFrame:
-    """The ASEAN members in one year, best first, as shown on screen and exported (3 decimals)."""
-    rows = egdi_peers.peer_table(year, data.asean(), measure)
+    """The ASEAN members of that year, best first, as shown on screen and exported (3 decimals)."""
+    rows = egdi_peers.peer_table(year, data.asean(as_of=year), measure)
     shown = pd.DataFrame(
         {
             "position": rows["position"],
