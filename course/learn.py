@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from course.errors import UserError
-from course.messages import has, t
+from course.messages import draft_label, has, is_draft, t
 
 PASS, NOT_YET, NOT_ATTEMPTED = "pass", "not_yet", "not_attempted"
 
@@ -75,6 +75,7 @@ class Result:
     message: str
     passed_checks: int
     total_checks: int
+    draft: bool = False  # the message shows a draft translation (see course.messages)
 
     @property
     def passed(self) -> bool:
@@ -82,7 +83,7 @@ class Result:
 
     def __str__(self) -> str:
         label = t(f"check.label.{self.status}")
-        return f"{label}: {self.message}"
+        return f"{label}: {self.message}" + _draft_text(self.draft)
 
     def __repr__(self) -> str:
         return str(self)
@@ -93,7 +94,7 @@ class Result:
         return (
             f'<div class="dgt-check dgt-{self.status}" style="border-left:6px solid {colour};'
             f'padding:4px 10px;margin:4px 0"><strong style="color:{colour}">{label}</strong>: '
-            f"{html.escape(self.message)}</div>"
+            f"{html.escape(self.message)}{_draft_html(self.draft)}</div>"
         )
 
 
@@ -104,9 +105,11 @@ class Hint:
     text: str
     level: int
     of: int
+    draft: bool = False  # the hint shows a draft translation (see course.messages)
 
     def __str__(self) -> str:
-        return t("hint.heading", level=self.level, total=self.of) + " " + self.text
+        heading = t("hint.heading", level=self.level, total=self.of)
+        return f"{heading} {self.text}" + _draft_text(self.draft)
 
     def __repr__(self) -> str:
         return str(self)
@@ -115,8 +118,23 @@ class Hint:
         heading = html.escape(t("hint.heading", level=self.level, total=self.of))
         return (
             '<div class="dgt-hint" style="border-left:6px solid #2166ac;padding:4px 10px;'
-            f'margin:4px 0"><strong>{heading}</strong> {html.escape(self.text)}</div>'
+            f'margin:4px 0"><strong>{heading}</strong> {html.escape(self.text)}'
+            f"{_draft_html(self.draft)}</div>"
         )
+
+
+def _draft_text(draft: bool) -> str:
+    return f" [{draft_label()}]" if draft else ""
+
+
+def _draft_html(draft: bool) -> str:
+    """The visible marker after a message that shows a draft translation."""
+    if not draft:
+        return ""
+    return (
+        ' <span class="dgt-draft" style="font-size:0.85em;border:1px dashed #b35806;'
+        f'padding:0 4px;margin-left:6px">{html.escape(draft_label())}</span>'
+    )
 
 
 def show_value(value: Any, limit: int = 80) -> str:
@@ -162,7 +180,8 @@ class Exercise:
         total = len(question.checks)
         if is_missing(value):
             message = t("check.not_attempted", variable=question.variable)
-            return Result(name, NOT_ATTEMPTED, message, 0, total)
+            draft = is_draft("check.not_attempted") or is_draft("check.label.not_attempted")
+            return Result(name, NOT_ATTEMPTED, message, 0, total, draft)
         for passed, check in enumerate(question.checks):
             try:
                 ok = bool(check.test(value))
@@ -176,8 +195,10 @@ class Exercise:
                     **check.values,
                 )
                 message += " " + t("check.try_hint", name=name)
-                return Result(name, NOT_YET, message, passed, total)
-        return Result(name, PASS, t("check.pass", passed=total, total=total), total, total)
+                draft = any(map(is_draft, (check.message, "check.try_hint", "check.label.not_yet")))
+                return Result(name, NOT_YET, message, passed, total, draft)
+        draft = is_draft("check.pass") or is_draft("check.label.pass")
+        return Result(name, PASS, t("check.pass", passed=total, total=total), total, total, draft)
 
     def check(self, name: str, value: Any) -> Result:
         """Run the practice checks and return the result (it shows itself in a notebook)."""
@@ -198,7 +219,8 @@ class Exercise:
         if not 1 <= level <= total:
             raise UserError(t("hint.no_such_level", name=name, total=total))
         self._hints_shown[name] = max(level, self._hints_shown.get(name, 0))
-        return Hint(t(question.hints[level - 1]), level, total)
+        key = question.hints[level - 1]
+        return Hint(t(key), level, total, is_draft(key) or is_draft("hint.heading"))
 
     def panel(self, name: str, get_value: Callable[[], Any]):
         """Return Check and Hint buttons for question `name` (ipywidgets).
