@@ -8,6 +8,10 @@ from pathlib import Path
 from course.messages import t
 
 
+def _locale(args: argparse.Namespace) -> Path | None:
+    return Path(args.locale) if args.locale else None
+
+
 def _extract(args: argparse.Namespace) -> int:
     from course.publish import i18n
 
@@ -20,7 +24,7 @@ def _extract(args: argparse.Namespace) -> int:
 def _update(args: argparse.Namespace) -> int:
     from course.publish import i18n
 
-    written = i18n.update(args.lang)
+    written = i18n.update(args.lang, _locale(args))
     for path in written:
         print(t("i18n.wrote", path=path))
     print(t("i18n.updated", count=len(written), language=args.lang))
@@ -30,7 +34,7 @@ def _update(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from course.publish import i18n
 
-    print(i18n.status_table(i18n.status(args.lang)))
+    print(i18n.status_table(i18n.status(args.lang, _locale(args))))
     return 0
 
 
@@ -38,7 +42,7 @@ def _notebooks_translate(args: argparse.Namespace) -> int:
     from course.publish import i18n
 
     target = Path(args.output) if args.output else None
-    for path, counts in i18n.translate_lessons(args.lang, target):
+    for path, counts in i18n.translate_lessons(args.lang, target, _locale(args)):
         print(t("i18n.translated", path=path, **counts))
     return 0
 
@@ -61,6 +65,7 @@ def register(commands: argparse._SubParsersAction) -> None:
             name, help=t(f"i18n.help.{name}"), description=t(f"i18n.help.{name}")
         )
         action.add_argument("--lang", default="lo", help=t("i18n.help.language"))
+        action.add_argument("--locale", help=t("i18n.help.locale"))
         action.set_defaults(run=run)
 
     if "notebooks" in commands.choices:
@@ -72,4 +77,5 @@ def register(commands: argparse._SubParsersAction) -> None:
         )
         translate.add_argument("--lang", default="lo", help=t("i18n.help.language"))
         translate.add_argument("--output", help=t("i18n.help.output"))
+        translate.add_argument("--locale", help=t("i18n.help.locale"))
         translate.set_defaults(run=_notebooks_translate)

@@ -368,12 +368,14 @@ def draft_notice(language: str) -> str:
     return "\n>\n".join(f"> {line}" for line in lines)
 
 
-def translate_notebook(source: Path, target: Path, language: str, domain: str) -> dict[str, int]:
+def translate_notebook(
+    source: Path, target: Path, language: str, domain: str, locale_dir: Path | None = None
+) -> dict[str, int]:
     """Write `source` with its markdown in `language` to `target`; return the counts."""
     from course.publish import authoring
 
     nb = json.loads(source.read_text(encoding="utf-8"))
-    found = paragraph_translations(language, domain)
+    found = paragraph_translations(language, domain, locale_dir)
     counts = {"drafts": 0, "missing": 0}
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "markdown":
@@ -396,11 +398,15 @@ def notebooks_dir(language: str) -> Path:
 
 
 def translate_lessons(
-    language: str, target: Path | None = None, course: Curriculum | None = None
+    language: str,
+    target: Path | None = None,
+    locale_dir: Path | None = None,
+    course: Curriculum | None = None,
 ) -> list[tuple[Path, dict[str, int]]]:
     """Translate every lesson notebook of the manifest; return (path written, counts)."""
-    if language not in messages.languages() or language == messages.DEFAULT_LANGUAGE:
-        raise UserError(t("i18n.no_language", language=language))
+    folder = (locale_dir or messages.LOCALE_DIR) / language / "LC_MESSAGES"
+    if language == messages.DEFAULT_LANGUAGE or not folder.is_dir():
+        raise UserError(t("i18n.no_language", language=language, path=folder))
     course = course or curriculum()
     target = target or notebooks_dir(language)
     done = []
@@ -408,5 +414,6 @@ def translate_lessons(
         for lesson in module.lesson_paths:
             if lesson.is_file():
                 out = target / module.id / lesson.name
-                done.append((out, translate_notebook(lesson, out, language, module.id)))
+                counts = translate_notebook(lesson, out, language, module.id, locale_dir)
+                done.append((out, counts))
     return done
