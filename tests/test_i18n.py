@@ -184,3 +184,17 @@ def test_app_pages_show_a_draft_notice_in_lao_only(lao):
     messages._language = "en"
     assert "dgt-draft" not in ui.header("egdi-explorer")
     assert "dgt-draft" not in app_server.landing_html()
+
+
+def test_a_feedback_page_in_lao_is_marked_as_a_draft(lao):
+    from autograder import feedback, results
+
+    row = results.Row("t01", "Somchai", "Sekong", "A0-getting-started", 3, 9, "graded", [], True)
+    entry = {"outcome": "not_yet", "label": "q1", "points": "0 / 1", "text": "x", "comment": ""}
+    page, text = feedback.render(row, "A0", [entry])
+    assert "lang='lo'" in page and "dgt-draft" in page and "draft translation" in page
+    assert messages.t("grade.feedback.heading", title="A0") in page
+    assert LAO.search(text)
+    messages._language = "en"
+    page, _ = feedback.render(row, "A0", [entry])
+    assert "lang='en'" in page and "dgt-draft" not in page
