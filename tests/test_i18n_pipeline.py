@@ -148,6 +148,7 @@ def test_notebooks_translate_changes_markdown_only_and_marks_drafts(tmp_path):
     source, result = (json.loads(p.read_text(encoding="utf-8")) for p in (lesson, made))
     notice, *cells = result["cells"]
     assert notice["metadata"] == {"dgt": "draft-notice"}
+    assert ("id" in notice) == ("id" in source["cells"][0])
     assert "ຮ່າງຄຳແປ" in notice["source"] and "draft translation" in notice["source"]
     assert [c["cell_type"] for c in cells] == [c["cell_type"] for c in source["cells"]]
     for before, after in zip(source["cells"], cells, strict=True):

@@ -385,6 +385,8 @@ def translate_notebook(
             counts["missing"] += missing
     if counts["drafts"]:
         notice = {"cell_type": "markdown", "metadata": {"dgt": "draft-notice"}}
+        if any("id" in cell for cell in nb["cells"]):  # nbformat 4.5: every cell has an id
+            notice["id"] = "dgt-draft-notice"
         notice["source"] = draft_notice(language)
         nb["cells"].insert(0, notice)
     nb.setdefault("metadata", {})["dgt_translation"] = {"language": language, **counts}
