@@ -162,3 +162,21 @@ def test_notebooks_translate_changes_markdown_only_and_marks_drafts(tmp_path):
 def test_notebooks_translate_needs_po_files(tmp_path):
     with pytest.raises(UserError):
         i18n.translate_lessons("xx", tmp_path, tmp_path)
+
+
+def test_exercise_text_is_extracted_from_the_trainee_version_only():
+    """An exercise's paragraphs reach the templates; its model answers never do."""
+    module = curriculum().modules[0]
+    source = json.loads(module.exercise.source.read_text(encoding="utf-8"))
+    answers = [
+        "".join(cell["source"])
+        for cell in source["cells"]
+        if cell["cell_type"] == "markdown" and cell["metadata"].get("nbgrader", {}).get("solution")
+    ]
+    assert answers, "the first module's exercise has a written answer with a model answer"
+    entries = i18n.exercise_entries(module.exercise.source)
+    assert entries and all(i18n.part_of(e) == i18n.EXERCISES for e in entries)
+    extracted = "\n".join(e.msgid for e in entries)
+    for answer in answers:
+        for text, _ in i18n.paragraphs(answer):
+            assert text not in extracted

@@ -1,8 +1,9 @@
 """The translation pipeline: gettext templates from the English sources, PO merging, coverage.
 
 One domain per English catalogue file (`course/messages/en/<domain>.toml`). A module's
-domain (e.g. A0-getting-started) also holds its lessons' markdown, one entry per
-paragraph (no msgctxt; the reference names the notebook and cell). Catalogue entries
+domain (e.g. A0-getting-started) also holds the markdown of its lessons and of its
+exercise as trainees get it, one entry per paragraph (no msgctxt; the reference names
+the notebook and cell). Catalogue entries
 have msgctxt = the message key and msgid = the English text.
 
 - `templates()` builds the POT of every domain in memory; `extract()` writes them out.
@@ -35,6 +36,7 @@ from course.messages import t
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 LESSONS = "lessons"
+EXERCISES = "exercises"
 MESSAGES = "messages"
 INTERFACE = ("core", "apps", "grade", "book", "stats", "assessments", "i18n")
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -125,8 +127,38 @@ def lesson_entries(path: Path) -> list[polib.POEntry]:
     return entries
 
 
+def exercise_entries(source: Path) -> list[polib.POEntry]:
+    """One entry per paragraph of an exercise's markdown as trainees get it.
+
+    Read from the trainee version (solutions and hidden tests removed), never from the
+    source, so no solution reaches a PO file; the trainee's own answer cells are skipped.
+    """
+    import nbformat
+
+    from autograder.release import trainee_version
+
+    notebook = trainee_version(nbformat.read(source, as_version=4))
+    relative = source.relative_to(repo_root()).as_posix()
+    entries = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "markdown" or cell.metadata.get("nbgrader", {}).get("solution"):
+            continue
+        for text, translatable in paragraphs(cell.source):
+            if translatable:
+                entries.append(polib.POEntry(msgid=text, occurrences=[(relative, str(index))]))
+    return entries
+
+
+def part_of(entry: polib.POEntry) -> str:
+    """Which part an entry belongs to: messages, lessons or exercises."""
+    if entry.msgctxt is not None:
+        return MESSAGES
+    paths = [path for path, _ in entry.occurrences]
+    return EXERCISES if paths and all(p.startswith("exercises/") for p in paths) else LESSONS
+
+
 def templates(course: Curriculum | None = None) -> dict[str, polib.POFile]:
-    """The template (POT) of every domain, from the English catalogue and the lessons."""
+    """The template (POT) of every domain: the English catalogue, the lessons, the exercises."""
     course = course or curriculum()
     pots: dict[str, polib.POFile] = {}
     for domain, flat in messages.english_domains().items():
@@ -141,10 +173,11 @@ def templates(course: Curriculum | None = None) -> dict[str, polib.POFile]:
             )
     for module in course.modules:
         pot = pots.setdefault(module.id, _new_file(module.id))
-        for lesson in module.lesson_paths:
-            if not lesson.is_file():
-                continue
-            for entry in lesson_entries(lesson):
+        sources = [lesson_entries(p) for p in module.lesson_paths if p.is_file()]
+        if module.exercise.source.is_file():
+            sources.append(exercise_entries(module.exercise.source))
+        for entries in sources:
+            for entry in entries:
                 existing = pot.find(entry.msgid, msgctxt=False)
                 if existing is not None and existing.msgctxt is None:
                     existing.occurrences.extend(entry.occurrences)
@@ -273,8 +306,8 @@ def status(
         path = messages.po_path(language, domain, locale_dir)
         po = polib.pofile(str(path), wrapwidth=0) if path.is_file() else []
         found = {_key(e): e for e in po if not e.obsolete}
-        for part in (MESSAGES, LESSONS):
-            wanted = [e for e in pot if (e.msgctxt is None) == (part == LESSONS)]
+        for part in (MESSAGES, LESSONS, EXERCISES):
+            wanted = [e for e in pot if part_of(e) == part]
             if not wanted:
                 continue
             usable = [
