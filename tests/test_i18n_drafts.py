@@ -97,18 +97,25 @@ def test_every_lao_draft_uses_the_glossary_term_for_each_english_term():
     assert not wrong, "\n".join(wrong[:40])
 
 
-def test_the_interface_is_drafted_in_lao_in_full():
-    """Every interface message (not the modules' own) has a current Lao draft."""
+def test_every_interface_entry_of_the_po_files_has_a_lao_draft():
+    """Every interface entry (not the modules' own) that `dgt i18n update` brought in is drafted.
+
+    Checked on the PO files, not on the current English: a key someone adds to the English
+    catalogue later shows in English (and as missing in `dgt i18n status`) until the next
+    `dgt i18n update` and draft, without failing this test in between.
+    """
     for domain in i18n.INTERFACE:
-        keys = set(messages.english_domains()[domain])
-        lao = {k for k in keys if messages.translation(k, "lo")}
-        assert lao == keys, f"{domain}: no Lao for {sorted(keys - lao)[:5]}"
+        path = messages.po_path("lo", domain)
+        empty = [e.msgctxt for e in polib.pofile(str(path)) if not e.obsolete and not e.msgstr]
+        assert not empty, f"{domain}: no Lao for {empty[:5]}"
 
 
-def test_status_counts_the_interface_in_full_and_nothing_as_reviewed():
+def test_status_counts_the_interface_and_track_a_drafted_and_nothing_reviewed():
     groups = {row.domain: row for row in i18n.totals(i18n.status("lo"))}
-    interface = groups["interface"]
-    assert interface.translated == interface.total > 500
+    for name in ("interface", "Track A"):
+        assert groups[name].total > 500
+        # Nearly all: English added since the last `dgt i18n update` counts as missing.
+        assert groups[name].translated >= 0.9 * groups[name].total, name
     assert all(row.reviewed == 0 for row in groups.values())
 
 
