@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 import string
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -154,6 +156,18 @@ def set_language(language: str) -> None:
     if language not in languages():
         raise ValueError(f"no message catalogue for language {language!r}; have {languages()}")
     _language = language
+
+
+@contextmanager
+def language_in_use(language: str) -> Iterator[None]:
+    """Use `language` inside a `with` block, then the language used before."""
+    global _language
+    previous = _language
+    set_language(language)
+    try:
+        yield
+    finally:
+        _language = previous
 
 
 def placeholders(text: str) -> set[str]:

@@ -1,4 +1,4 @@
-"""`dgt i18n extract|update|status` and `dgt notebooks translate`: the translation pipeline."""
+"""`dgt i18n extract|update|status`, `dgt notebooks translate`, `dgt book build --lang`: translations."""
 
 from __future__ import annotations
 
@@ -47,6 +47,13 @@ def _notebooks_translate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _book_build(args: argparse.Namespace) -> int:
+    from course.publish import edition
+
+    edition.build_book(args.lang, strict=not args.no_strict, quiet=args.quiet)
+    return 0
+
+
 def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
     return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
@@ -67,6 +74,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         action.add_argument("--lang", default="lo", help=t("i18n.help.language"))
         action.add_argument("--locale", help=t("i18n.help.locale"))
         action.set_defaults(run=run)
+
+    if "book" in commands.choices:
+        build = _subcommands(commands.choices["book"]).choices.get("build")
+        if build is not None:
+            build.add_argument("--lang", default="en", help=t("i18n.help.book_language"))
+            build.set_defaults(run=_book_build)
 
     if "notebooks" in commands.choices:
         notebooks = _subcommands(commands.choices["notebooks"])

@@ -407,6 +407,15 @@ def translate_notebook(
     """Write `source` with its markdown in `language` to `target`; return the counts."""
     from course.publish import authoring
 
+    nb, counts = translated_notebook(source, language, domain, locale_dir)
+    write_atomically(target, authoring.dumps(nb))
+    return counts
+
+
+def translated_notebook(
+    source: Path, language: str, domain: str, locale_dir: Path | None = None
+) -> tuple[dict, dict[str, int]]:
+    """The notebook `source` with its markdown in `language`, and the counts."""
     nb = json.loads(source.read_text(encoding="utf-8"))
     found = paragraph_translations(language, domain, locale_dir)
     counts = {"drafts": 0, "missing": 0}
@@ -423,8 +432,7 @@ def translate_notebook(
         notice["source"] = draft_notice(language)
         nb["cells"].insert(0, notice)
     nb.setdefault("metadata", {})["dgt_translation"] = {"language": language, **counts}
-    write_atomically(target, authoring.dumps(nb))
-    return counts
+    return nb, counts
 
 
 def notebooks_dir(language: str) -> Path:
