@@ -198,3 +198,18 @@ def test_a_feedback_page_in_lao_is_marked_as_a_draft(lao):
     messages._language = "en"
     page, _ = feedback.render(row, "A0", [entry])
     assert "lang='en'" in page and "dgt-draft" not in page
+
+
+def test_dgt_help_speaks_lao_with_dgt_lang_lo():
+    """The whole command line reads DGT_LANG: `dgt --help` in Lao, with no error."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DGT_LANG": "lo"}
+    result = subprocess.run(
+        [sys.executable, "-m", "course", "--help"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert messages.catalogue("lo")["cli.description"].split(":")[0] in result.stdout
+    assert "i18n" in result.stdout and not result.stderr
