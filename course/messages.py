@@ -17,6 +17,7 @@ Choose the language with the environment variable `DGT_LANG` or `set_language()`
 from __future__ import annotations
 
 import os
+import re
 import string
 import tomllib
 from collections.abc import Iterator
@@ -171,8 +172,15 @@ def language_in_use(language: str) -> Iterator[None]:
 
 
 def placeholders(text: str) -> set[str]:
-    """Return the names of the {placeholders} in a message."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """Return the names of the {placeholders} in a message.
+
+    Text that is no format string (a lesson paragraph with a formula such as
+    \\frac{a}{b}) gives its brace groups as they are, so a translation must keep them.
+    """
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return set(re.findall(r"\{[^{}]*\}", text))
 
 
 def has(key: str) -> bool:

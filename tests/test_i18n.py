@@ -141,6 +141,9 @@ def test_every_lao_string_keeps_the_placeholders_of_its_english():
             continue
         where = f"{domain}: {entry.msgctxt or entry.msgid[:40]}"
         assert messages.placeholders(entry.msgstr) == messages.placeholders(entry.msgid), where
+        if entry.msgctxt is None:  # a lesson paragraph is no format string
+            checked += 1
+            continue
         list(formatter.parse(entry.msgstr))  # raises on an unbalanced brace
         names = messages.placeholders(entry.msgid)
         if names and all(map(str.isidentifier, names)):
