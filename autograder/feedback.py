@@ -28,7 +28,7 @@ from autograder.workspace import write_atomically
 from course import activity
 from course.errors import UserError
 from course.manifest import curriculum
-from course.messages import t
+from course.messages import any_draft, draft_label, get_language, t
 
 PASSED, NOT_YET, NOT_ATTEMPTED, WAITING, STOPPED_OUT = (
     "passed",
@@ -318,6 +318,7 @@ def render(
     ]
     body = [
         f"<h1>{esc(t('grade.feedback.heading', title=title))}</h1>",
+        *([f"<p class='dgt-draft'>[{esc(draft_label())}]</p>"] if any_draft("grade.") else []),
         f"<p>{esc(t('grade.feedback.for', name=row.name or row.trainee, ppa=row.ppa or '-'))}</p>",
         f"<p class='score'><strong>{esc(t('grade.feedback.score', score=f'{row.score:g}', max=f'{row.max_score:g}', status=status))}</strong></p>",
     ]
@@ -349,7 +350,7 @@ def render(
     body.append(f"<p>{esc(next_step(entries))}</p>")
     lines_txt += ["", next_step(entries)]
     page = (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{esc(get_language())}'><head><meta charset='utf-8'>"
         f"<title>{esc(title)}</title><style>body{{font-family:sans-serif;max-width:46em;"
         "margin:1em auto;padding:0 1em;line-height:1.5}h2{font-size:1.1em;margin:.2em 0}"
         "</style></head><body>" + "\n".join(body) + "</body></html>\n"

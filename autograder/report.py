@@ -17,7 +17,7 @@ from statistics import mean
 
 from autograder import gain, practice, results, statuses
 from course.manifest import curriculum
-from course.messages import t
+from course.messages import any_draft, draft_label, get_language, t
 
 COLOURS = {"good": "#1b7837", "middle": "#b35806", "low": "#b2182b", "none": "#8c8c8c"}
 esc = html.escape
@@ -252,14 +252,15 @@ def render(workspace, rows: list[results.Row]) -> str:
     )
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
     return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{esc(get_language())}'><head><meta charset='utf-8'>"
         f"<title>{esc(t('grade.report.title'))}</title><style>"
         "body{font-family:sans-serif;margin:1em auto;max-width:70em;padding:0 1em;line-height:1.4}"
         "table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #bbb;padding:3px 7px;"
         "text-align:left;vertical-align:top}th{background:#eee}.tag{border-left:6px solid;padding:0 5px;"
         "margin-left:4px;font-size:.9em}svg{display:block;margin:.5em 0 1.5em}</style></head><body>"
         f"<h1>{esc(t('grade.report.title'))}</h1>"
-        f"<p>{esc(t('grade.report.intro', trainees=len(trainees), assignments=len(assignments), date=generated))}</p>"
+        + (f"<p class='dgt-draft'>[{esc(draft_label())}]</p>" if any_draft("grade.") else "")
+        + f"<p>{esc(t('grade.report.intro', trainees=len(trainees), assignments=len(assignments), date=generated))}</p>"
         f"<p>{esc(t('grade.report.bands'))} {bands}</p>" + "\n".join(sections) + "</body></html>\n"
     )
 

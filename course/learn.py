@@ -25,7 +25,7 @@ from typing import Any
 
 from course import activity
 from course.errors import UserError
-from course.messages import has, t
+from course.messages import draft_label, has, is_draft, t
 
 PASS, NOT_YET, NOT_ATTEMPTED = "pass", "not_yet", "not_attempted"
 
@@ -125,6 +125,7 @@ class Result:
     message: str
     passed_checks: int
     total_checks: int
+    draft: bool = False  # the message shows a draft translation (see course.messages)
     activity: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -137,7 +138,7 @@ class Result:
 
     def __str__(self) -> str:
         label = t(f"check.label.{self.status}")
-        return f"{label}: {self.message}"
+        return f"{label}: {self.message}" + _draft_text(self.draft)
 
     def __repr__(self) -> str:
         return str(self)
@@ -148,7 +149,7 @@ class Result:
         return (
             f'<div class="dgt-check dgt-{self.status}" style="border-left:6px solid {colour};'
             f'padding:4px 10px;margin:4px 0"><strong style="color:{colour}">{label}</strong>: '
-            f"{html.escape(self.message)}</div>"
+            f"{html.escape(self.message)}{_draft_html(self.draft)}</div>"
         )
 
 
@@ -159,6 +160,7 @@ class Hint:
     text: str
     level: int
     of: int
+    draft: bool = False  # the hint shows a draft translation (see course.messages)
     activity: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -166,7 +168,8 @@ class Hint:
         return {"text/plain": str(self), "text/html": self._repr_html_()}, self.activity
 
     def __str__(self) -> str:
-        return t("hint.heading", level=self.level, total=self.of) + " " + self.text
+        heading = t("hint.heading", level=self.level, total=self.of)
+        return f"{heading} {self.text}" + _draft_text(self.draft)
 
     def __repr__(self) -> str:
         return str(self)
@@ -175,8 +178,23 @@ class Hint:
         heading = html.escape(t("hint.heading", level=self.level, total=self.of))
         return (
             '<div class="dgt-hint" style="border-left:6px solid #2166ac;padding:4px 10px;'
-            f'margin:4px 0"><strong>{heading}</strong> {html.escape(self.text)}</div>'
+            f'margin:4px 0"><strong>{heading}</strong> {html.escape(self.text)}'
+            f"{_draft_html(self.draft)}</div>"
         )
+
+
+def _draft_text(draft: bool) -> str:
+    return f" [{draft_label()}]" if draft else ""
+
+
+def _draft_html(draft: bool) -> str:
+    """The visible marker after a message that shows a draft translation."""
+    if not draft:
+        return ""
+    return (
+        ' <span class="dgt-draft" style="font-size:0.85em;border:1px dashed #b35806;'
+        f'padding:0 4px;margin-left:6px">{html.escape(draft_label())}</span>'
+    )
 
 
 def show_value(value: Any, limit: int = 80) -> str:
@@ -234,7 +252,8 @@ class Exercise:
         total = len(checks)
         if is_missing(value):
             message = t("check.not_attempted", variable=question.variable)
-            return Result(name, NOT_ATTEMPTED, message, 0, total)
+            draft = is_draft("check.not_attempted") or is_draft("check.label.not_attempted")
+            return Result(name, NOT_ATTEMPTED, message, 0, total, draft)
         for passed, check in enumerate(checks):
             try:
                 ok = bool(check.test(value))
@@ -253,9 +272,11 @@ class Exercise:
                     **{**check.values, **extra},
                 )
                 message += " " + t("check.try_hint", name=name)
-                return Result(name, NOT_YET, message, passed, total)
+                draft = any(map(is_draft, (key, "check.try_hint", "check.label.not_yet")))
+                return Result(name, NOT_YET, message, passed, total, draft)
         key = "check.pass_choice" if question.is_choice else "check.pass"
-        return Result(name, PASS, t(key, passed=total, total=total), total, total)
+        draft = is_draft(key) or is_draft("check.label.pass")
+        return Result(name, PASS, t(key, passed=total, total=total), total, total, draft)
 
     def check(self, name: str, value: Any) -> Result:
         """Run the practice checks and return the result (it shows itself in a notebook).
@@ -299,11 +320,12 @@ class Exercise:
         if not 1 <= level <= total:
             raise UserError(t("hint.no_such_level", name=name, total=total))
         self._hints_shown[name] = max(level, self._hints_shown.get(name, 0))
-        text = t(question.hints[level - 1])
+        key = question.hints[level - 1]
+        text, draft = t(key), is_draft(key) or is_draft("hint.heading")
         if not activity.recording():
-            return Hint(text, level, total)
+            return Hint(text, level, total, draft)
         self.record.add(activity.HINT, name, level)
-        return Hint(text, level, total, self.record.as_metadata())
+        return Hint(text, level, total, draft, self.record.as_metadata())
 
     def panel(self, name: str, get_value: Callable[[], Any]):
         """Return Check and Hint buttons for question `name` (ipywidgets).

@@ -314,6 +314,30 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def link_other_edition(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """Put a link to the same page in the book's other edition (English or Lao) on top.
+
+    `dgt_other_edition` is {"root": the other edition's html folder relative to this one's,
+    "label": the link's text}; empty (the default) adds nothing.
+    """
+    other = app.config.dgt_other_edition or {}
+    if not other.get("root") or "body" not in context:
+        return
+    up = "../" * pagename.count("/")
+    href = f"{up}{other['root'].rstrip('/')}/{pagename}.html"
+    label = other.get("label", "")
+    link = f'<p class="dgt-edition"><a href="{_escape(href)}" hreflang="{_escape(other.get("lang", ""))}">{_escape(label)}</a></p>'
+    context["body"] = link + context["body"]
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_search_language(SearchEnglishAndLao)
     app.connect("config-inited", drop_vendored_assets)
@@ -321,5 +345,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     # after MyST-NB and the theme have copied their stylesheets at build-finished
     app.connect("build-finished", lighten_pages, priority=900)
     app.add_config_value("dgt_glossary_terms", [], "env")
+    app.add_config_value("dgt_other_edition", {}, "html")
+    app.connect("html-page-context", link_other_edition)
     app.add_transform(LinkGlossaryTerms)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -169,8 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions() -> list[Callable]:
     """Subcommand groups that live outside `course` (imported lazily when they run)."""
     from autograder.cli import register as grade
+    from course.cli.i18n import register as i18n
 
-    return [grade]
+    return [grade, i18n]
 
 
 def _version() -> str:

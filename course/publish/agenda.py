@@ -26,7 +26,7 @@ from pathlib import Path
 
 from course.errors import UserError
 from course.manifest import Curriculum, Module
-from course.messages import t
+from course.messages import has, t
 
 AGENDA_MARK = "<!-- dgt:agendas -->"
 DAY_START = 8 * 60 + 30
@@ -349,7 +349,8 @@ def course_markdown(course: Course, titles: dict[str, str], first: bool) -> str:
                 note = f"[{t('book.agenda.plan_link')}]({slot.module}.md)"
                 note += f"; {slot.note}" if slot.note else ""
             else:
-                note = t(f"book.agenda.note.{slot.kind}")
+                key = f"book.agenda.note.{slot.kind}"  # breaks and lunch have no note
+                note = t(key) if has(key) else ""
             row = [f"{_clock(slot.start)}–{_clock(slot.end)}", str(slot.minutes), session, note]
             lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
         lines.append("")

@@ -213,8 +213,11 @@ def _stage_front_and_back_matter(stage: Path) -> None:
                 _copy_if_changed(path, stage / path.relative_to(book_dir()))
 
 
-def stage(course: Curriculum | None = None) -> Path:
-    """Copy or write every source of the book into book/_stage; return that folder."""
+def stage(course: Curriculum | None = None, sphinx_config: dict | None = None) -> Path:
+    """Copy or write every source of the book into book/_stage; return that folder.
+
+    `sphinx_config` adds Sphinx settings (the Lao edition's link, course.publish.i18n).
+    """
     from autograder.release import write_trainee_version
 
     course = course or curriculum()
@@ -226,6 +229,7 @@ def stage(course: Curriculum | None = None) -> Path:
     config["execute"]["cache"] = str(book_dir() / "_build" / ".jupyter_cache")
     # A changed list of glossary terms changes the config, so Sphinx re-reads every page.
     config["sphinx"]["config"]["dgt_glossary_terms"] = glossary_terms(book_dir() / "glossary.md")
+    config["sphinx"]["config"].update(sphinx_config or {})
     _write_if_changed(
         stage / "_config.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
     )
@@ -276,26 +280,40 @@ def navigation_key(stage: Path) -> str:
     return digest.hexdigest()
 
 
-def _navigation_mark(builder: str) -> Path:
-    return book_dir() / "_build" / f".{builder}-navigation"
+def _navigation_mark(builder: str, path_output: Path | None = None) -> Path:
+    return (path_output or book_dir()) / "_build" / f".{builder}-navigation"
 
 
-def needs_every_page(stage: Path, builder: str = "html") -> bool:
+def needs_every_page(stage: Path, builder: str = "html", path_output: Path | None = None) -> bool:
     """True when the last build of `builder` showed other contents or titles (or none ran)."""
-    mark = _navigation_mark(builder)
+    mark = _navigation_mark(builder, path_output)
     return not mark.is_file() or mark.read_text(encoding="ascii") != navigation_key(stage)
 
 
-def build(strict: bool = True, quiet: bool = False, builder: str = "html") -> Path:
-    """Build the HTML book; return the folder holding index.html."""
-    staged = stage()
-    every_page = needs_every_page(staged, builder)
+def build(
+    strict: bool = True,
+    quiet: bool = False,
+    builder: str = "html",
+    *,
+    staged: Path | None = None,
+    path_output: Path | None = None,
+    sphinx_config: dict | None = None,
+) -> Path:
+    """Build the HTML book; return the folder holding index.html.
+
+    By default the English sources are staged into book/_stage and built into
+    book/_build/html; another edition passes its own `staged` folder and `path_output`
+    (course.publish.i18n.build_book).
+    """
+    staged = staged or stage(sphinx_config=sphinx_config)
+    path_output = path_output or book_dir()
+    every_page = needs_every_page(staged, builder, path_output)
     command = [
         str(Path(sys.executable).parent / "jupyter-book"),
         "build",
-        str(stage_dir()),
+        str(staged),
         "--path-output",
-        str(book_dir()),
+        str(path_output),
         "--builder",
         builder,
     ]
@@ -305,13 +323,14 @@ def build(strict: bool = True, quiet: bool = False, builder: str = "html") -> Pa
         command.append("--quiet")
     if every_page:
         command.append("--all")
-    _navigation_mark(builder).unlink(missing_ok=True)
+    _navigation_mark(builder, path_output).unlink(missing_ok=True)
     result = subprocess.run(command, cwd=book_dir(), check=False)
     if result.returncode != 0:
         raise UserError(t("book.build_failed", code=result.returncode))
-    _write_if_changed(_navigation_mark(builder), navigation_key(staged))
-    print(t("book.built", path=output_dir() / "index.html"))
-    return output_dir()
+    _write_if_changed(_navigation_mark(builder, path_output), navigation_key(staged))
+    html = path_output / "_build" / "html"
+    print(t("book.built", path=html / "index.html"))
+    return html
 
 
 def make_lao_font(source_dir: Path = NOTO_DIR, target_dir: Path | None = None) -> list[Path]:

@@ -8,9 +8,9 @@ the maturity form from the questionnaire of `course.maturity`, the initiative sh
 from the criteria of `course.roadmap`, the logframe from the levels of
 `course.logframe`, the indicator sheet from the columns of `course.indicators`, the
 risk register from the levels of `course.roadmap`. Every word comes from the message
-catalogue (keys `worksheets.*`); a Lao translation of a key, when
-`course/messages/lo/` has one, is shown beside the English and marked as a draft when
-its file says it is one. The Lao font is embedded (`course.printing.lao_font_face`).
+catalogue (keys `worksheets.*`); a Lao translation of a key, when the Lao PO file
+(`course/locale/lo/`) has one, is shown beside the English and marked as a draft while
+it is fuzzy. The Lao font is embedded (`course.printing.lao_font_face`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from course.errors import UserError
 from course.manifest import curriculum
-from course.messages import CATALOGUE_DIR, catalogue, t
+from course.messages import t, translation
 from course.printing import lao_font_face, print_to_pdf
 
 LAO = "lo"
@@ -106,28 +106,10 @@ def esc(value: object) -> str:
     return html.escape(str(value))
 
 
-def _draft_files() -> set[str]:
-    """The Lao message keys whose file says, in its opening comment, that it is a draft."""
-    import tomllib
-
-    from course.messages import _flatten
-
-    keys: set[str] = set()
-    folder = CATALOGUE_DIR / LAO
-    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        opening = "\n".join(line for line in text.splitlines()[:10] if line.startswith("#"))
-        if "draft" in opening.lower():
-            keys |= set(_flatten(tomllib.loads(text)))
-    return keys
-
-
 def lao(key: str) -> tuple[str, bool] | None:
     """The Lao text of a message key and whether it is a draft, or None if there is none."""
-    text = catalogue(LAO).get(key)
-    if text is None:
-        return None
-    return text, key in _draft_files()
+    found = translation(key, LAO)
+    return (found.text, found.draft) if found else None
 
 
 def label(key: str) -> str:

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from course.manifest import APPS_DIR, curriculum
-from course.messages import t
+from course.messages import any_draft, draft_label, get_language, t
 
 # A Jupyter data folder holding our Voila template (found through $JUPYTER_PATH).
 JUPYTER_DATA = Path(__file__).parent / "voila" / "jupyter"
@@ -127,8 +127,11 @@ def landing_html(base_url: str = "/") -> str:
             f'<p class="dgt-module">{html.escape(t("apps.landing.module", module=t(module.title_key)))}</p></li>'
         )
     title = html.escape(t("apps.landing.title"))
+    notice = ""
+    if any_draft("apps.landing.") or any_draft("app."):
+        notice = f'<p class="dgt-draft" role="note">{html.escape(draft_label())}</p>'
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{html.escape(get_language())}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <title>{title}</title>
@@ -142,7 +145,7 @@ li.dgt-app a {{ font-size: 1.2rem; font-weight: bold; color: #0b5394; }}
 li.dgt-app p {{ margin: 0.3rem 0; }}
 .dgt-module, .dgt-note {{ color: #555; font-size: 0.9rem; }}
 </style></head>
-<body><h1>{title}</h1>
+<body><h1>{title}</h1>{notice}
 <p>{html.escape(t("apps.landing.intro"))}</p>
 <ul class="dgt-apps">{"".join(items)}</ul>
 <p class="dgt-note">{html.escape(t("apps.landing.offline"))}</p>
