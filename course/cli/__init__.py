@@ -167,8 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions() -> list[Callable]:
     """Subcommand groups that live outside `course` (imported lazily when they run)."""
     from autograder.cli import register as grade
+    from course.cli.classroom import register as classroom
 
-    return [grade]
+    return [grade, classroom]
 
 
 def _version() -> str:
