@@ -25,6 +25,7 @@ from course.manifest import curriculum, repo_root
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("classroom"),  # one room (accounts, hub) per test run
     pytest.mark.skipif(
         os.geteuid() != 0, reason="the classroom creates system accounts: root only"
     ),
@@ -364,3 +365,99 @@ def test_restart_keeps_the_trainees_work_and_never_overwrites_a_lesson(room):
     assert lesson.read_text().strip() == "{}"
     notebook = http.get(f"{room.url}/user/{user}/api/contents/{B1.id}/{B1.notebook}", timeout=30)
     assert notebook.status_code == 200
+
+
+def test_fair_use_one_trainee_hurts_only_themself(room):
+    """A trainee's server runs under their limits; code filling memory is stopped, their server goes on."""
+    from course.serve.classroom import limits
+
+    user = room.user("t03")
+    http = session(room, user, room.passwords[user])
+    uid = pwd.getpwnam(user).pw_uid
+    servers = [
+        pid
+        for pid in (int(p) for p in os.listdir("/proc") if p.isdigit())
+        if _owner(pid) == uid and b"jupyterhub.singleuser" in _cmdline(pid)
+    ]
+    assert len(servers) == 1
+    limit_text = Path(f"/proc/{servers[0]}/limits").read_text()
+    assert re.search(r"Max processes\s+256\s+256", limit_text)
+    assert re.search(r"Max file size\s+536870912\s+536870912", limit_text)
+    folders = limits.cgroup_folders(user)
+    if "memory" not in folders:
+        pytest.skip("no memory control group on this machine: rlimits only (checked above)")
+    assert f"memory:/{limits.GROUP}/{user}" in Path(f"/proc/{servers[0]}/cgroup").read_text()
+    assert int((folders["memory"] / "memory.limit_in_bytes").read_text()) == 1024 * 1024 * 1024
+    hog = (
+        "x = bytearray(1536 * 1024 * 1024)\n"
+        "for i in range(0, len(x), 4096):\n    x[i] = 1\nprint('survived')\n"
+    )
+    python = str(room.srv / "python" / "bin" / "python")
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+    result = subprocess.run(
+        [
+            "sh",
+            "-c",
+            'echo $$ > "$1/cgroup.procs" && shift && exec "$@"',
+            "sh",
+            str(folders["memory"]),
+            runuser,
+            "-u",
+            user,
+            "--",
+            python,
+            "-c",
+            hog,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 137 and "survived" not in result.stdout
+    assert http.get(f"{room.url}/user/{user}/api/status", timeout=30).status_code == 200
+    assert "Memory: at most 1024 MB per trainee" in dgt("classroom", "status")
+
+
+def _owner(pid: int) -> int | None:
+    try:
+        return os.stat(f"/proc/{pid}").st_uid
+    except OSError:
+        return None
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+@pytest.mark.browser
+def test_a_trainee_logs_in_with_a_browser_and_sees_a_lesson(room, browser):
+    """In Debian's chromium: the hub's login page, then JupyterLab with the trainee's own lesson open."""
+    from browser import open_page
+
+    user = room.user("t01")
+    lesson = curriculum().module("A0-getting-started").lesson_paths[0]
+    page, report = open_page(browser, f"{room.url}/hub/login")
+    try:
+        page.fill("#username_input", user)
+        page.fill("#password_input", room.passwords[user])
+        page.click("#login_submit")
+        page.wait_for_url(f"**/user/{user}/lab/**", timeout=120_000)
+        page.wait_for_selector(".jp-DirListing-item", timeout=120_000)
+        relative = f"lessons/{lesson.parent.name}/{lesson.name}"
+        page.goto(f"{room.url}/user/{user}/lab/tree/{relative}", timeout=120_000)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000
+        )
+        tab = page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current").first
+        assert lesson.name in tab.inner_text()
+        # Run the lesson's first code cell: the trainee's kernel imports the course.
+        page.locator(".jp-CodeCell .jp-InputArea-editor").first.click()
+        page.keyboard.press("Shift+Enter")
+        page.wait_for_selector("text=Ready. The course tools are loaded", timeout=120_000)
+        assert not report.blocked, report.blocked
+    finally:
+        page.context.close()
