@@ -458,6 +458,32 @@ def test_a_trainee_logs_in_with_a_browser_and_sees_a_lesson(room, browser):
         page.locator(".jp-CodeCell .jp-InputArea-editor").first.click()
         page.keyboard.press("Shift+Enter")
         page.wait_for_selector("text=Ready. The course tools are loaded", timeout=120_000)
+        # The apps, served by the hub for logged-in accounts (websockets through the gate).
+        page.goto(f"{room.url}/services/apps/", timeout=120_000)
+        page.locator("li.dgt-app a").first.click()
+        page.wait_for_selector(
+            "body[data-dgt-kernel='connected']", state="attached", timeout=120_000
+        )
         assert not report.blocked, report.blocked
     finally:
         page.context.close()
+
+
+def test_apps_are_a_hub_service_for_logged_in_accounts_only(room):
+    """/services/apps/ sends a stranger to the hub's login; a logged-in trainee gets the apps' landing page."""
+    import requests
+
+    stranger = requests.get(f"{room.url}/services/apps/", timeout=30)
+    assert stranger.url.startswith(f"{room.url}/hub/login")
+    assert "dgt-app" not in stranger.text
+    user = room.user("t02")
+    http = session(room, user, room.passwords[user], spawn=False)
+    deadline = time.monotonic() + 90
+    while (page := http.get(f"{room.url}/services/apps/", timeout=60)).status_code == 503:
+        assert time.monotonic() < deadline, "the apps did not start"
+        time.sleep(1)
+    assert page.status_code == 200 and page.url == f"{room.url}/services/apps/"
+    assert page.text.count('class="dgt-app"') == len(curriculum().apps)
+    found = re.search(r'href="(/services/apps/voila/render/[^"]+)"', page.text)
+    app = http.get(f"{room.url}{found.group(1)}", timeout=120)
+    assert app.status_code == 200 and "dgt" in app.text

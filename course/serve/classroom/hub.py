@@ -140,6 +140,7 @@ def start(port: int | None = None, lan: bool = False, workspace: str | None = No
         raise UserError(t("classroom.port_busy", port=room.port))
     room.hub_port = free_port()
     room.proxy_port = free_port()
+    room.apps_port = free_port()
     prepare(room)
     room.save()
     env = dict(os.environ)

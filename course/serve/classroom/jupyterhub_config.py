@@ -58,18 +58,38 @@ c.Spawner.args = [
 ]
 
 # Fair use: a server idle for an hour is stopped (its files stay in the home).
+# The apps (Voila) at /services/apps/, for logged-in accounts only, run as `nobody`
+# behind a gate that asks the hub who the visitor is (course/serve/classroom/apps_gate.py).
 c.JupyterHub.services = [
     {
         "name": "idle-culler",
         "command": [sys.executable, "-m", "jupyterhub_idle_culler", "--timeout=3600"],
-    }
+    },
+    {
+        "name": "apps",
+        "url": f"http://127.0.0.1:{room.apps_port}",
+        "command": [
+            str(room.srv / "python" / "bin" / "python"),
+            "-m",
+            "course.serve.classroom.apps_gate",
+        ],
+        "user": "nobody",
+        "cwd": "/",
+        "oauth_no_confirm": True,
+        "display": True,
+        "environment": {
+            "PATH": f"{room.srv / 'python' / 'bin'}:/usr/bin:/bin",
+            "DGT_CLASSROOM": str(state),  # marks the room's processes for `dgt classroom stop`
+        },
+    },
 ]
 c.JupyterHub.load_roles = [
+    {"name": "user", "scopes": ["self", "access:services!service=apps"]},
     {
         "name": "idle-culler",
         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
         "services": ["idle-culler"],
-    }
+    },
 ]
 
 # Stopping the hub stops every server; their files stay in each home.

@@ -58,6 +58,7 @@ class Room:
     port: int = 8000
     hub_port: int = 0
     proxy_port: int = 0
+    apps_port: int = 0
     accounts: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
