@@ -25,7 +25,7 @@ from pathlib import Path
 from course.errors import UserError
 from course.manifest import repo_root
 from course.messages import t
-from course.serve.classroom import runtime
+from course.serve.classroom import accounts, runtime
 from course.serve.classroom.room import Room, venv_bin
 
 CONFIG = Path(__file__).parent / "jupyterhub_config.py"
@@ -118,7 +118,8 @@ def prepare(room: Room) -> None:
                 shutil.move(str(entry), target)
         shutil.rmtree(link)
     link.symlink_to(room.exchange, target_is_directory=True)
-    os.lchown(link, trainer.pw_uid, trainer.pw_gid)
+    # Files `dgt grade` made as root since the last start go back to the trainer.
+    accounts.hand_over(workspace, room.trainer_user)
     # The exercise sources (solutions, hidden tests): the trainer's group only.
     exercises = repo_root() / "exercises"
     os.chown(exercises, 0, trainer.pw_gid)
