@@ -348,6 +348,9 @@ def test_isolation_trainee_cannot_read_or_change_what_is_not_theirs(room, loop):
     assert listing.returncode != 0
     changed = room.as_user(a, "sh", "-c", f"echo x >> '{room.released()}'")
     assert changed.returncode != 0
+    course = room.srv / "exchange" / "dgt"  # nobody can take the course's exchange over
+    moved = room.as_user(a, "mv", str(course), str(course.with_name("taken")))
+    assert moved.returncode != 0 and course.is_dir()
     http_b.delete(f"{room.url}/user/{b}/api/kernels/{kernel['id']}", timeout=30)
 
 

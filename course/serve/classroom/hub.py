@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -96,15 +97,20 @@ def prepare(room: Room) -> None:
     runtime.prepare(room.srv / "python")
     # nbgrader's exchange: the root open to all (nbgrader checks for 777); the course
     # folder made here, by the trainer, so no trainee can take its name first.
+    # The sticky bit (outside the 777 that nbgrader checks) keeps anyone from renaming or
+    # deleting what another account made there, such as the course's folder.
     room.exchange.mkdir(exist_ok=True)
-    os.chmod(room.exchange, 0o777)
+    os.chmod(room.exchange, 0o1777)
     course = room.exchange / room.course_id
     modes = {"": 0o755, "outbound": 0o755, "inbound": 0o733, "feedback": 0o711}
     for name, mode in modes.items():
         folder = course / name if name else course
         folder.mkdir(exist_ok=True)
-        os.chown(folder, trainer.pw_uid, trainer.pw_gid)
-        os.chmod(folder, mode)
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid not in (0, trainer.pw_uid):
+            raise UserError(t("classroom.exchange_taken", path=folder))
+        os.chown(folder, trainer.pw_uid, trainer.pw_gid, follow_symlinks=False)
+        os.chmod(folder, mode)  # a real folder: checked above
     workspace = Path(room.workspace)
     if not workspace.is_dir():
         raise UserError(t("grade.no_workspace", path=workspace))
