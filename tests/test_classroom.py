@@ -421,6 +421,21 @@ def test_fair_use_one_trainee_hurts_only_themself(room):
     assert "Memory: at most 1024 MB per trainee" in dgt("classroom", "status")
 
 
+def test_status_names_a_home_over_the_disk_quota(room, monkeypatch):
+    """A trainee whose files pass the quota is named by `dgt classroom status`; the others are not."""
+    user = room.user("t03")
+    big = Path(pwd.getpwnam(user).pw_dir) / "big.bin"
+    made = room.as_user(user, "dd", "if=/dev/zero", f"of={big}", "bs=1M", "count=12")
+    assert made.returncode == 0, made.stderr
+    monkeypatch.setenv("DGT_CLASSROOM_DISK_MB", "10")
+    try:
+        printed = dgt("classroom", "status")
+    finally:
+        big.unlink()
+    assert re.search(rf"{user} uses 1[2-9] MB, more than the disk quota", printed)
+    assert f"{room.user('t01')} uses" not in printed
+
+
 def _owner(pid: int) -> int | None:
     try:
         return os.stat(f"/proc/{pid}").st_uid

@@ -13,21 +13,25 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CGROUP_V1 = Path("/sys/fs/cgroup")
 GROUP = "dgt-classroom"
 
 
+def _setting(name: str, default: int):
+    return field(default_factory=lambda: int(os.environ.get(name, str(default))))
+
+
 @dataclass(frozen=True)
 class Limits:
-    """The ceilings for one trainee."""
+    """The ceilings for one trainee (read from the environment when made)."""
 
-    memory_mb: int = int(os.environ.get("DGT_CLASSROOM_MEMORY_MB", "1024"))
-    processes: int = int(os.environ.get("DGT_CLASSROOM_PROCESSES", "256"))
-    file_mb: int = int(os.environ.get("DGT_CLASSROOM_FILE_MB", "512"))
-    disk_mb: int = int(os.environ.get("DGT_CLASSROOM_DISK_MB", "1024"))
+    memory_mb: int = _setting("DGT_CLASSROOM_MEMORY_MB", 1024)
+    processes: int = _setting("DGT_CLASSROOM_PROCESSES", 256)
+    file_mb: int = _setting("DGT_CLASSROOM_FILE_MB", 512)
+    disk_mb: int = _setting("DGT_CLASSROOM_DISK_MB", 1024)
 
 
 def _v1(controller: str) -> Path | None:
