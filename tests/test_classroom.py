@@ -383,6 +383,14 @@ def test_fair_use_one_trainee_hurts_only_themself(room):
         if _owner(pid) == uid and b"jupyterhub.singleuser" in _cmdline(pid)
     ]
     assert len(servers) == 1
+    command = _cmdline(servers[0]).decode()
+    assert "--MappingKernelManager.cull_idle_timeout=1800" in command  # idle kernels culled
+    culler = [
+        p
+        for p in os.listdir("/proc")
+        if p.isdigit() and b"jupyterhub_idle_culler" in _cmdline(int(p))
+    ]
+    assert culler, "the idle culler service does not run"
     limit_text = Path(f"/proc/{servers[0]}/limits").read_text()
     assert re.search(r"Max processes\s+256\s+256", limit_text)
     assert re.search(r"Max file size\s+536870912\s+536870912", limit_text)
