@@ -11,6 +11,7 @@ which the room gives every account). Anyone else is sent to the hub's login page
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -132,12 +133,11 @@ class PassSocket(HubOAuthenticated, websocket.WebSocketHandler):
             self.other.close()
 
 
-def start_voila(prefix: str, port: int) -> subprocess.Popen:
+def start_voila(prefix: str, port: int, scratch: str) -> subprocess.Popen:
     """Start the apps server on 127.0.0.1:`port` under `prefix`, with private scratch folders."""
     from course.manifest import APPS_DIR
     from course.serve.app_server import command
 
-    scratch = tempfile.mkdtemp(prefix="dgt-apps-")
     env = dict(os.environ)
     for name in ("HOME", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR", "DGT_OUTPUT"):
         env[name] = scratch
@@ -155,7 +155,8 @@ def main() -> None:
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/apps/")
     listen = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:0"))
     port = _free_port()
-    voila = start_voila(prefix, port)
+    scratch = tempfile.mkdtemp(prefix="dgt-apps-")
+    voila = start_voila(prefix, port, scratch)
     backend = f"http://127.0.0.1:{port}"
     app = web.Application(
         [
@@ -173,6 +174,7 @@ def main() -> None:
     finally:
         voila.terminate()
         voila.wait(15)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
