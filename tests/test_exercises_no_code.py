@@ -195,3 +195,61 @@ def test_filling_only_the_prepared_values_scores_full_marks(workspace):
                 if grade.auto_score is not None
             )
     assert scores == expected
+
+
+def hidden_answers(notebook) -> set[str]:
+    """The names and ids the hidden tests expect (e.g. "Oudomxay", "DT-03").
+
+    Column names, and names the setup cells give (e.g. the ids of a draft table), are left out.
+    """
+    given = "\n".join(
+        cell.source
+        for cell in notebook.cells
+        if re.fullmatch(r"setup|q\d+_setup", _nbgrader(cell).get("grade_id", ""))
+    )
+    found = set()
+    for cell in notebook.cells:
+        if "### BEGIN HIDDEN TESTS" not in cell.source:
+            continue
+        region = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+        for node in ast.walk(ast.parse(region)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+                if len(text) >= 3 and not re.fullmatch(r"[a-z_<= \"]+", text) and text not in given:
+                    found.add(text)
+    return found
+
+
+@pytest.mark.parametrize("module", TRACK_B, ids=lambda m: m.id)
+def test_no_graded_answer_in_a_visible_rubric_hint_or_check_message(module):
+    """Written-answer questions and rubrics, hints and check messages never name an answer."""
+    from course.learn import Exercise
+    from course.messages import t
+
+    source = nbformat.read(module.exercise.source, as_version=4)
+    answers = hidden_answers(source)
+    visible = [
+        cell.source
+        for cell in source.cells
+        if re.fullmatch(r"w\d+_question", _nbgrader(cell).get("grade_id", ""))
+    ]
+    for question in Exercise(module.id).questions.values():
+        visible += [t(key) for key in question.hints]
+        # A check's listed choices ({options}, {districts}) may show: they are choices.
+        visible += [
+            t(check.message, variable="x", value="y", **dict.fromkeys(check.values, ""))
+            for check in question.checks
+        ]
+    for text in visible:
+        shown = [answer for answer in answers if answer in text]
+        assert not shown, f"{shown} in: {text[:120]}"
+
+
+@pytest.mark.parametrize("module", TRACK_B, ids=lambda m: m.id)
+def test_no_comparison_of_dollars_and_kip_without_a_stated_rate(module):
+    """An exercise that uses both currencies says it has no rate and never mixes them."""
+    text = "\n".join(
+        cell.source for cell in nbformat.read(module.exercise.source, as_version=4).cells
+    )
+    if ("USD" in text or "US dollars" in text) and "LAK" in text:
+        assert "exchange rate" in text
