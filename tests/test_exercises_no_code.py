@@ -253,3 +253,13 @@ def test_no_comparison_of_dollars_and_kip_without_a_stated_rate(module):
     )
     if ("USD" in text or "US dollars" in text) and "LAK" in text:
         assert "exchange rate" in text
+
+
+@pytest.mark.parametrize("module", TRACK_B, ids=lambda m: m.id)
+def test_trainee_version_shows_no_solution_line(module):
+    """`dgt grade release` refuses a leak: the look cells and given code repeat no solution line."""
+    from autograder.execution.leaks import leaks, notebook_text, secret_lines
+    from autograder.release import trainee_version
+
+    source = nbformat.read(module.exercise.source, as_version=4)
+    assert leaks(notebook_text(trainee_version(source)), secret_lines(source)) == []
