@@ -160,9 +160,41 @@ def _cleanup(room: Room, exercises_stat: os.stat_result) -> None:
     os.chmod(exercises, exercises_stat.st_mode & 0o7777)
 
 
+def _open_the_way_to_the_lab() -> dict[Path, int]:
+    """Let other accounts pass through (o+x, not list) each folder above the lab's packages.
+
+    The room's servers run as the trainees and import the lab's packages from its .venv.
+    A trainer installs the lab where every account can reach it (docs/classroom.md); a
+    test clone may sit under a private folder such as /root, so the test opens the way
+    for its run and `_close_the_way` puts every mode back.
+    """
+    from course.serve.classroom import runtime
+
+    changed: dict[Path, int] = {}
+    for folder in reversed(runtime.site_packages().resolve().parents):
+        mode = folder.stat().st_mode & 0o7777
+        if not mode & 0o001:
+            changed[folder] = mode
+            os.chmod(folder, mode | 0o001)
+    return changed
+
+
+def _close_the_way(changed: dict[Path, int]) -> None:
+    for folder, mode in changed.items():
+        os.chmod(folder, mode)
+
+
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
     """Accounts from a three-trainee roster and a running hub; everything removed afterwards."""
+    opened = _open_the_way_to_the_lab()
+    try:
+        yield from _room(tmp_path_factory)
+    finally:
+        _close_the_way(opened)
+
+
+def _room(tmp_path_factory):
     base = tmp_path_factory.mktemp("classroom")
     test_room = Room(f"zt{secrets.token_hex(2)}-", base)
     saved = {key: os.environ.get(key) for key in test_room.env()}
