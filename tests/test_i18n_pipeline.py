@@ -11,6 +11,7 @@ from conftest import dgt
 from course import messages
 from course.errors import UserError
 from course.manifest import curriculum
+from course.messages import t
 from course.publish import authoring, i18n
 
 MARKDOWN = """# Opening a table
@@ -180,3 +181,14 @@ def test_exercise_text_is_extracted_from_the_trainee_version_only():
     for answer in answers:
         for text, _ in i18n.paragraphs(answer):
             assert text not in extracted
+
+
+def test_every_non_module_domain_counts_as_the_interface_unless_listed_otherwise(monkeypatch):
+    interface, other = t("i18n.group.interface"), t("i18n.group.other")
+    assert i18n.group_of("worksheets") == interface
+    assert i18n.group_of("classroom") == interface  # a domain the catalogue may gain later
+    assert i18n.group_of("A0-getting-started") == t("i18n.group.track", track="A")
+    monkeypatch.setattr(i18n, "OTHER", ("classroom",))
+    assert i18n.group_of("classroom") == other
+    groups = {row.domain for row in i18n.totals(i18n.status("lo"))}
+    assert interface in groups and other not in groups
