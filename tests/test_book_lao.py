@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 
@@ -99,3 +100,69 @@ def test_the_lao_toc_and_chapters_are_in_lao(lao_book):
         chapter = (lao_book / "chapters" / f"{module.id}.html").read_text(encoding="utf-8")
         with messages.language_in_use("lo"):
             assert messages.t(module.title_key) in chapter
+
+
+# Wait for the fonts, then say whether the page shows Lao and in which font it is drawn.
+LAO_FONT = """
+async () => {
+  await document.fonts.ready;
+  const article = document.querySelector("article") || document.body;
+  return {
+    lang: document.documentElement.lang,
+    hasLao: /[\\u0E80-\\u0EFF]/.test(article.innerText),
+    laoFont: [...document.fonts].some(
+      (face) => face.family.replace(/"/g, "") === "DGT Noto Sans Lao" && face.status === "loaded"),
+  };
+}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_sample_of_the_lao_edition_in_a_browser_offline(lao_book, browser):
+    """The home page, a lesson of each track and a chapter: Lao text in the embedded Lao font,
+    no outside request, no error, from file:// as a USB stick opens it."""
+    from browser import open_page
+
+    track_a, track_b = curriculum().modules[0], curriculum().modules[-1]
+    sample = [
+        "intro.html",
+        f"chapters/{track_b.id}.html",
+        f"modules/{track_a.id}/{track_a.lessons[0].replace('.ipynb', '.html')}",
+        f"modules/{track_b.id}/{track_b.lessons[0].replace('.ipynb', '.html')}",
+    ]
+    problems = []
+    for name in sample:
+        page, report = open_page(browser, (lao_book / name).as_uri())
+        try:
+            seen = page.evaluate(LAO_FONT)
+        finally:
+            page.context.close()
+        if report.blocked or report.console_errors or report.page_errors:
+            problems.append(
+                f"{name}: {report.blocked + report.console_errors + report.page_errors}"
+            )
+        if seen["lang"] != "lo" or not seen["hasLao"] or not seen["laoFont"]:
+            problems.append(f"{name}: {seen}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_the_usb_bundle_carries_both_editions_linked(lao_book, tmp_path):
+    """Built editions go into the zip at the same relative places, so the links still work."""
+    import zipfile
+
+    from course.publish import bundle
+    from course.publish import pdf as book_pdf
+
+    if not book_pdf.pdf_path().is_file():
+        book_pdf.make_pdf()
+    zip_path = bundle.make_bundle(target=tmp_path / "dgt.zip", build=False)
+    with zipfile.ZipFile(zip_path) as archive:
+        names = set(archive.namelist())
+    module = curriculum().modules[0]
+    lesson = f"modules/{module.id}/{module.lessons[0].replace('.ipynb', '.html')}"
+    lao, english = "dgt-lab/book/lo/_build/html", "dgt-lab/book/html"
+    assert f"{lao}/{lesson}" in names and f"{english}/{lesson}" in names
+    to_english = edition.link_to("lo", "en")["root"]
+    assert os.path.normpath(f"{lao}/{to_english}") == english

@@ -4,6 +4,8 @@
 
     README.md            how to install and start the lab offline (book/_bundle/README.md)
     book/html/           the HTML book (open book/html/index.html)
+    book/lo/_build/html/ the Lao edition (draft translation), linked page by page with the
+                         English one (the same relative place as in book/_build)
     book/dgt-lab-book.pdf
     worksheets/          the printable worksheets (PDF) and spreadsheet templates (.xlsx)
     curriculum/modules/  the lesson notebooks
@@ -36,6 +38,7 @@ from course.messages import t
 from course.publish import book, worksheets
 
 TOP = "dgt-lab"
+LAO = "lo"
 PROJECT_FILES = ("pyproject.toml", "README.md", "course", "autograder")
 
 
@@ -168,15 +171,21 @@ def make_bundle(
 ) -> Path:
     """Write the USB bundle zip (atomically); return its path.
 
-    With `build`, the HTML book and the PDF are (re)built first; without it, the
-    existing ones are used and must be there.
+    With `build`, the HTML book (English and Lao editions) and the PDF are (re)built
+    first; without it, the existing ones are used: the English book and the PDF must be
+    there, and the Lao edition goes in when it has been built (a line says when it has not).
     """
+    from course.publish import edition
     from course.publish import pdf as book_pdf
 
     target = Path(target) if target else bundle_path()
     if build:
-        book.build(strict=True, quiet=True)
+        edition.build_book(LAO, strict=True, quiet=True)
         book_pdf.make_pdf()
+    lao_html = edition.html_dir(LAO)
+    if not (lao_html / "index.html").is_file():
+        lao_html = None
+        print(t("bundle.no_lao_edition"))
     html_dir, pdf = book.output_dir(), book_pdf.pdf_path()
     for needed in (html_dir / "index.html", pdf):
         if not needed.is_file():
@@ -193,6 +202,8 @@ def make_bundle(
                 archive.writestr(f"{TOP}/README.md", readme_text())
                 archive.write(lock_file(), f"{TOP}/constraints.txt")
                 _add_tree(archive, html_dir, f"{TOP}/book/html")
+                if lao_html is not None:
+                    _add_tree(archive, lao_html, f"{TOP}/book/{LAO}/_build/html")
                 archive.write(pdf, f"{TOP}/book/{pdf.name}")
                 _add_tree(archive, Path(work) / "worksheets", f"{TOP}/worksheets")
                 for module in curriculum().modules:
