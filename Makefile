@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dgt-installed
 PYTEST_ARGS ?=
 
-.PHONY: lab test quick lint format book pdf apps frontend bundle data browser clean help
+.PHONY: lab test quick lint format book pdf apps frontend bundle data browser classroom clean help
 
 help:
 	@echo "make lab    set up .venv and start JupyterLab on the curriculum"
@@ -41,6 +41,16 @@ browser:
 	    echo "make: the browser tests need Debian's chromium: run 'sudo apt-get install chromium fonts-noto-core poppler-utils' and try again"; exit 1; \
 	  fi; }
 
+# `dgt classroom` runs JupyterHub behind Debian's configurable-http-proxy (see docs/classroom.md).
+classroom:
+	@command -v configurable-http-proxy >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's node-configurable-http-proxy for the classroom tests ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq node-configurable-http-proxy) >/dev/null || exit 1; \
+	  else \
+	    echo "make: the classroom needs Debian's proxy: run 'sudo apt-get install node-configurable-http-proxy' (the classroom tests are skipped without it)"; \
+	  fi; }
+
 lint: $(STAMP)
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
@@ -49,7 +59,7 @@ format: $(STAMP)
 	@$(BIN)/ruff format .
 	@$(BIN)/ruff check --fix .
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser classroom lint
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 quick: $(STAMP) lint

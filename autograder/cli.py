@@ -121,6 +121,9 @@ def _feedback(args: argparse.Namespace) -> int:
     ws = _existing(args)
     feedback.feedback(ws, args.assignment)
     print(t("grade.feedback.written", folder=ws.root / "feedback"))
+    if args.release:
+        released, by_hand = feedback.release_feedback(ws, args.assignment)
+        print(t("grade.feedback.released", count=released, by_hand=by_hand))
     return 0
 
 
@@ -233,6 +236,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     parser = action("feedback", _feedback, "cli.grade_feedback.help")
     parser.add_argument("assignment", metavar="ASSIGNMENT", help=t("cli.grade_assignment.help"))
+    parser.add_argument("--release", action="store_true", help=t("cli.grade_feedback_release.help"))
 
     parser = action("export", _export, "cli.grade_export.help")
     parser.add_argument("--to", metavar="FOLDER", help=t("cli.grade_export_to.help"))

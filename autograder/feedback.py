@@ -405,3 +405,43 @@ def feedback(workspace, assignment: str) -> Counter:
         progress.step(row.trainee, statuses.label(row.status), f"{row.score:g}/{row.max_score:g}")
     progress.finish(counts)
     return counts
+
+
+def release_feedback(workspace, assignment: str) -> tuple[int, int]:
+    """Deliver the feedback pages of `assignment` to trainees through nbgrader's exchange.
+
+    nbgrader's release_feedback files each page under a name made from the submission's
+    own secret, so only the trainee who submitted it can fetch it (the Assignments tab's
+    "Fetch feedback"). Work that came on a USB stick has no secret: its page stays for
+    the trainer to hand over. Returns (released, left for hand-over).
+    """
+    import shutil
+    import warnings
+
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    released, by_hand = 0, 0
+    for folder in sorted((workspace.root / "feedback").glob(f"*/{assignment}")):
+        submitted = workspace.root / "submitted" / folder.parent.name / assignment
+        secret = submitted / "submission_secret.txt"
+        if not secret.is_file() or not list(folder.glob("*.html")):
+            by_hand += 1
+            continue
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            shutil.copyfile(submitted / name, folder / name)
+        released += 1
+    if not released:
+        return 0, by_hand
+    config = workspace.config()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        coursedir = CourseDirectory(config=config)
+        api = NbGraderAPI(coursedir=coursedir, config=config)
+        result = api.release_feedback(assignment)
+    if not result.get("success"):
+        text = (result.get("error") or result.get("log") or "").strip().splitlines()
+        raise UserError(
+            t("grade.nbgrader_failed", command="release_feedback", detail=(text or ["?"])[-1])
+        )
+    return released, by_hand

@@ -275,8 +275,11 @@ def test_feedback_says_why_in_plain_words(loop):
     """Feedback names the failing question with the practice check's words, and a hint to try."""
     ws, _, _ = loop
     t02 = (ws.root / "feedback" / "t02" / ID / "feedback.txt").read_text(encoding="utf-8")
-    assert "Question 1 (0 / 1): not attempted. `lao_egdi_2024` has no answer yet." in t02
-    assert "Question 2 (1 / 1): passed." in t02
+    assert (
+        "Question 1 — Lao PDR's EGDI in 2024 (0 / 1): not attempted. `lao_egdi_2024` has no answer yet."
+        in t02
+    )
+    assert "Question 2 — The change since 2010 (1 / 1): passed." in t02
     t10 = (ws.root / "feedback" / "t10" / ID / "feedback.txt").read_text(encoding="utf-8")
     assert "ran for too long" in t10
     t04 = (ws.root / "feedback" / "t04" / ID / f"{Path(B1.notebook).stem}.html").read_text(

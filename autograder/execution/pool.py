@@ -48,6 +48,8 @@ def kept_paths() -> list[str]:
     paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(course.__file__).parent)]
     names = ("stdlib", "platstdlib", "purelib", "platlib")
     paths += [value for key, value in sysconfig.get_paths().items() if key in names]
+    # Packages added through a .pth file (the classroom's shared Python links the lab's).
+    paths += [p for p in sys.path if p.endswith("site-packages")]
     return [str(Path(p).resolve()) for p in dict.fromkeys(paths) if Path(p).is_dir()]
 
 

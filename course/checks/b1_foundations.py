@@ -62,7 +62,7 @@ QUESTIONS = [
         "q3",
         "asean_2024",
         points=2,
-        hints=3,
+        hints=2,
         checks=[
             is_table(),
             has_columns("country", "egdi"),
@@ -94,7 +94,7 @@ QUESTIONS = [
         "q6",
         "gaps",
         points=2,
-        hints=3,
+        hints=2,
         checks=[
             is_series(),
             Check("index", lambda v: set(v.index) == set(data.COMPONENTS)),

@@ -111,7 +111,7 @@ QUESTIONS = [
     q(
         "q3",
         "sekong_per_staff",
-        hints=3,
+        hints=2,
         checks=[is_number(), in_range(0, 2), close_to(_sekong_per_staff, 1e-3, "value")],
     ),
     q(
@@ -124,7 +124,7 @@ QUESTIONS = [
         "q5",
         "hybrid_cost",
         points=2,
-        hints=3,
+        hints=2,
         checks=[is_number(), positive(), close_to(_hybrid_cost, 0.5, "value")],
     ),
     q(

@@ -1,4 +1,8 @@
-"""Practice checks and hints for the B3 Envisioning and design thinking exercise."""
+"""Practice checks and hints for the B3 Envisioning and design thinking exercise.
+
+The "how might we" statement and the vision are written answers that the trainer marks:
+a form check (`design.check_hmw`, `design.vision_feedback`) alone never earns a point.
+"""
 
 from __future__ import annotations
 
@@ -134,29 +138,13 @@ QUESTIONS = [
         "q5",
         "ranked",
         points=2,
-        hints=3,
+        hints=2,
         checks=[
             is_table(),
             has_columns("problem", "frequency", "severity", "score"),
             Check("sorted", _ranked_sorted),
             Check("scores", _ranked_scores),
             Check("first", _ranked_first),
-        ],
-    ),
-    q(
-        "q6",
-        "hmw",
-        hints=2,
-        checks=[is_text(), Check("form", lambda v: design.check_hmw(v) == [])],
-    ),
-    q(
-        "q7",
-        "vision",
-        hints=2,
-        checks=[
-            is_text(),
-            Check("targets", lambda v: bool(design.check_vision(v)["covered"].all())),
-            Check("feedback", lambda v: design.vision_feedback(v) == []),
         ],
     ),
 ]

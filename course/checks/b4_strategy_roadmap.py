@@ -42,8 +42,8 @@ def _with(column: str, ident: str, value: Any) -> pd.DataFrame:
 
 
 def circular() -> pd.DataFrame:
-    """Question 4's table: I03 (internet) is made to wait for I07 (the web page)."""
-    return _with("depends_on", "I03", "I07")
+    """Question 4's table: I01 (basic ICT training) is made to wait for I06 (the digital archive)."""
+    return _with("depends_on", "I01", "I06")
 
 
 def slower() -> pd.DataFrame:
@@ -137,7 +137,7 @@ QUESTIONS = [
         "q5",
         "critical",
         points=2,
-        hints=3,
+        hints=2,
         checks=[
             _ID_LIST,
             Check("members", lambda v: set(_ids(v)) == set(_critical())),

@@ -88,7 +88,7 @@ QUESTIONS = [
     q(
         "q2",
         "widest_gap_heads",
-        hints=3,
+        hints=2,
         checks=[is_text(), one_of(capacity.competences()), equals(_widest_for_heads, "competence")],
     ),
     q(
@@ -122,7 +122,7 @@ QUESTIONS = [
         "q6",
         "plan_cost",
         points=2,
-        hints=3,
+        hints=2,
         checks=[is_number(), positive(), close_to(_mixed_cost, 0.05, "amount")],
     ),
     q(

@@ -123,7 +123,7 @@ QUESTIONS = [
         "q8",
         "fixed_notice",
         points=2,
-        hints=3,
+        hints=2,
         checks=[
             learn.is_text(),
             Check("text", lambda v: NOTICE_TEXT in v),

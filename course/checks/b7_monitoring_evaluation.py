@@ -53,7 +53,7 @@ QUESTIONS = [
         "q1",
         "fixed_logframe",
         points=2,
-        hints=3,
+        hints=2,
         checks=[
             learn.is_table(),
             learn.has_columns(*logframe.LOGFRAME_COLUMNS),
@@ -65,7 +65,7 @@ QUESTIONS = [
         "q2",
         "better_indicator",
         points=2,
-        hints=3,
+        hints=2,
         checks=[
             learn.is_instance(Mapping, "dict"),
             Check(
@@ -99,7 +99,7 @@ QUESTIONS = [
     q(
         "q5",
         "odsc_status",
-        hints=3,
+        hints=2,
         checks=[
             learn.is_text(),
             learn.one_of(list(indicators.STATUSES)),
@@ -133,7 +133,7 @@ QUESTIONS = [
     q(
         "q8",
         "dakcheung_margin",
-        hints=3,
+        hints=2,
         checks=[
             learn.is_number(),
             Check("share", lambda v: 0 < float(v) < 1),
@@ -144,7 +144,7 @@ QUESTIONS = [
         "q9",
         "weighted_share",
         points=2,
-        hints=3,
+        hints=2,
         checks=[
             learn.is_number(),
             learn.in_range(0, 1),

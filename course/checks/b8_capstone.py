@@ -127,6 +127,7 @@ QUESTIONS = [
     q(
         "q4",
         "vision",
+        points=0,  # the form only; the trainer marks the vision in written answer 2
         hints=2,
         checks=[
             is_text(),
@@ -139,7 +140,7 @@ QUESTIONS = [
         "q5",
         "chosen",
         points=2,
-        hints=3,
+        hints=2,
         checks=[
             is_table(),
             has_columns("id", "depends_on"),
@@ -156,7 +157,7 @@ QUESTIONS = [
         "q6",
         "roadmap_part",
         points=2,
-        hints=3,
+        hints=2,
         checks=[
             is_instance(capstone.Roadmap, "type"),
             Check("rules", _period, {"start": START, "end": END, "ceiling": CEILING}),
@@ -181,7 +182,7 @@ QUESTIONS = [
         "q8",
         "me_part",
         points=2,
-        hints=3,
+        hints=2,
         checks=[
             is_table(),
             Check("linked", lambda v: "initiatives" in v.attrs and "initiative_id" in v),

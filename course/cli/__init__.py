@@ -169,9 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions() -> list[Callable]:
     """Subcommand groups that live outside `course` (imported lazily when they run)."""
     from autograder.cli import register as grade
+    from course.cli.classroom import register as classroom
     from course.cli.i18n import register as i18n
 
-    return [grade, i18n]
+    return [grade, i18n, classroom]
 
 
 def _version() -> str:

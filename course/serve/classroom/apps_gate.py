@@ -1,0 +1,181 @@
+"""The apps in the room: Voila behind a gate that lets in only users logged in to the hub.
+
+The hub runs this as its managed service `apps` (at /services/apps/), as the
+unprivileged account `nobody`. It starts the apps server (`course.serve.app_server`,
+the same Voila settings as `dgt apps`) on a free port of 127.0.0.1 with the service's
+base URL, and passes every request and websocket through once JupyterHub's OAuth says
+who the visitor is (`HubOAuthenticated`: the `access:services!service=apps` scope,
+which the room gives every account). Anyone else is sent to the hub's login page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from urllib.parse import urlparse
+
+from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
+from tornado import httpclient, ioloop, web, websocket
+from tornado.routing import Matcher, PathMatches, Rule
+
+HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Upgrade(Matcher):
+    """Matches websocket upgrade requests under the prefix."""
+
+    def __init__(self, prefix: str) -> None:
+        self.path = PathMatches(prefix + ".*")
+
+    def match(self, request):
+        if request.headers.get("Upgrade", "").lower() != "websocket":
+            return None
+        return self.path.match(request)
+
+
+class Pass(HubOAuthenticated, web.RequestHandler):
+    """Any HTTP request of a logged-in user, passed to Voila unchanged."""
+
+    def initialize(self, backend: str) -> None:
+        self.backend = backend
+
+    def check_xsrf_cookie(self) -> None:  # Voila checks its own
+        return None
+
+    @web.authenticated
+    async def _pass(self) -> None:
+        headers = {k: v for k, v in self.request.headers.get_all() if k.lower() not in HOP_HEADERS}
+        try:
+            response = await self._fetch(headers)
+        except OSError:  # Voila still starting, or stopped
+            from course.messages import t
+
+            self.set_status(503)
+            self.set_header("Retry-After", "5")
+            self.finish(t("classroom.apps_starting"))
+            return
+        self.set_status(response.code, response.reason)
+        self._headers.clear()
+        for key, value in response.headers.get_all():
+            if key.lower() not in HOP_HEADERS | {"content-length"}:
+                self.add_header(key, value)
+        if response.body:
+            self.write(response.body)
+        self.finish()
+
+    async def _fetch(self, headers: dict) -> httpclient.HTTPResponse:
+        return await httpclient.AsyncHTTPClient().fetch(
+            self.backend + self.request.uri,
+            method=self.request.method,
+            headers=headers,
+            body=self.request.body if self.request.method in ("POST", "PUT", "PATCH") else None,
+            allow_nonstandard_methods=True,
+            follow_redirects=False,
+            decompress_response=False,
+            raise_error=False,
+            request_timeout=300,
+        )
+
+    get = post = put = patch = delete = head = _pass
+
+
+class PassSocket(HubOAuthenticated, websocket.WebSocketHandler):
+    """A kernel's websocket of a logged-in user, joined to Voila's."""
+
+    def initialize(self, backend: str) -> None:
+        self.backend = backend.replace("http://", "ws://", 1)
+        self.other = None
+
+    async def get(self, *args, **kwargs):
+        if not self.current_user:
+            raise web.HTTPError(403)
+        headers = {
+            k: v
+            for k, v in self.request.headers.items()
+            if k.lower() in ("cookie", "origin", "host")  # Voila compares Origin with Host
+        }
+        wanted = self.request.headers.get("Sec-WebSocket-Protocol", "")
+        request = httpclient.HTTPRequest(self.backend + self.request.uri, headers=headers)
+        self.other = await websocket.websocket_connect(
+            request,
+            on_message_callback=self._from_backend,
+            subprotocols=[p.strip() for p in wanted.split(",") if p.strip()] or None,
+        )
+        return await super().get(*args, **kwargs)
+
+    def select_subprotocol(self, subprotocols):
+        """The subprotocol Voila chose (a browser drops a socket that answers none it asked for)."""
+        return self.other.selected_subprotocol if self.other is not None else None
+
+    def _from_backend(self, message) -> None:
+        if message is None:
+            self.close()
+        elif self.ws_connection is not None:
+            self.write_message(message, binary=isinstance(message, bytes))
+
+    async def on_message(self, message) -> None:
+        if self.other is not None:
+            await self.other.write_message(message, binary=isinstance(message, bytes))
+
+    def on_close(self) -> None:
+        if self.other is not None:
+            self.other.close()
+
+
+def start_voila(prefix: str, port: int, scratch: str) -> subprocess.Popen:
+    """Start the apps server on 127.0.0.1:`port` under `prefix`, with private scratch folders."""
+    from course.manifest import APPS_DIR
+    from course.serve.app_server import command
+
+    env = dict(os.environ)
+    for name in ("HOME", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR", "DGT_OUTPUT"):
+        env[name] = scratch
+    for name in [k for k in env if k.startswith("JUPYTERHUB_")]:
+        env.pop(name)  # Voila is not the hub's service: the gate is
+    return subprocess.Popen(
+        [*command(port, open_browser=False), f"--Voila.base_url={prefix}"],
+        cwd=APPS_DIR,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def main() -> None:
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/apps/")
+    listen = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:0"))
+    port = _free_port()
+    scratch = tempfile.mkdtemp(prefix="dgt-apps-")
+    voila = start_voila(prefix, port, scratch)
+    backend = f"http://127.0.0.1:{port}"
+    app = web.Application(
+        [
+            Rule(_Upgrade(prefix), PassSocket, {"backend": backend}),
+            (prefix + "oauth_callback", HubOAuthCallbackHandler),
+            (prefix + ".*", Pass, {"backend": backend}),
+        ],
+        cookie_secret=os.urandom(32),
+    )
+    app.listen(listen.port, listen.hostname or "127.0.0.1")
+    loop = ioloop.IOLoop.current()
+    signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
+    try:
+        ioloop.IOLoop.current().start()
+    finally:
+        voila.terminate()
+        voila.wait(15)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
