@@ -105,6 +105,9 @@ def _page_content(html_dir: Path, name: str, slugs: dict[str, str]):
             link["href"] = f"#{slug}--{anchor}"
             continue
         target = (source.parent / path).resolve()
+        if not target.is_relative_to(html_dir.resolve()):  # e.g. the other edition's page
+            del link["href"]
+            continue
         name_of_target = target.relative_to(html_dir.resolve()).with_suffix("").as_posix()
         if name_of_target in slugs:
             other = slugs[name_of_target]
