@@ -82,3 +82,67 @@ def test_login_cards_escape_names_and_show_lao(tmp_path):
     assert 'lang="lo">ສົມໃຈ' in page
     assert page.count('class="card"') == 2
     assert page.count("http://192.168.1.10:8000/") == 2
+
+
+def eight_cards() -> list[accounts.Card]:
+    """A full printed page: seven trainees with long Latin and Lao names, and the trainer."""
+    cards = [
+        accounts.Card(f"t{i:02}", "abcd-efgh-jkmn", f"Trainee Number {i} Longname", "ສົມໃຈ ວົງສະຫວັນ")
+        for i in range(7)
+    ]
+    return [*cards, accounts.Card("trainer", "pqrs-tuvw-xyz2", "Trainer", trainer=True)]
+
+
+def test_login_cards_in_lao_show_lao_labels_marked_as_a_draft():
+    from course import messages
+
+    with messages.language_in_use("en"):
+        english = accounts.cards_html(eight_cards(), "http://192.168.1.10:8000/")
+    with messages.language_in_use("lo"):
+        label = messages.draft_label()
+        lao = accounts.cards_html(eight_cards(), "http://192.168.1.10:8000/")
+        assert all(messages.is_draft(key) for key in accounts.CARD_KEYS)
+    assert '<html lang="en">' in english and "Password" in english
+    assert "draft translation" not in english and 'class="mark"' not in english
+    assert '<html lang="lo">' in lao and "Password<" not in lao
+    for key in ("title", "address", "username", "password", "note", "lao_draft"):
+        assert messages.catalogue("lo")[f"classroom.card.{key}"] in lao, key
+    assert label.startswith("ຮ່າງ") and label.endswith("draft translation")
+    assert lao.count(f'<div class="mark">[{label}]</div>') == 8
+    assert "DGT Noto Sans Lao" in lao
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "lo"])
+def test_eight_login_cards_fit_one_printed_page_in_each_language(browser, tmp_path, language):
+    """Lao labels are longer than English ones: no card's text may run past its cut lines."""
+    import subprocess
+
+    from course import messages
+
+    with messages.language_in_use(language):
+        page_html = accounts.cards_html(eight_cards(), "http://192.168.100.200:8000/")
+        pdf = accounts.print_cards(
+            eight_cards(), "http://192.168.100.200:8000/", tmp_path / "c.pdf"
+        )
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Pages:\s+1$", info.stdout, re.M), info.stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    assert ("draft translation" in text.stdout) == (language == "lo")
+    source = tmp_path / "cards.html"
+    source.write_text(page_html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 673, "height": 1000})  # A4 less margins: 178 mm
+    try:
+        page.emulate_media(media="print")
+        page.goto(source.as_uri())
+        page.evaluate("document.fonts.ready")
+        sizes = page.evaluate(
+            "[...document.querySelectorAll('.card')].map(c => [c.scrollHeight, c.clientHeight,"
+            " c.scrollWidth, c.clientWidth])"
+        )
+        lao_font = page.evaluate("[...document.fonts].some(f => f.status === 'loaded')")
+    finally:
+        page.close()
+    assert len(sizes) == 8
+    assert all(sh <= ch and sw <= cw for sh, ch, sw, cw in sizes), sizes
+    assert lao_font

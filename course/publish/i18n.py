@@ -39,7 +39,17 @@ LESSONS = "lessons"
 EXERCISES = "exercises"
 MESSAGES = "messages"
 # The interface domains drafted today; `group_of` also counts any other non-module domain.
-INTERFACE = ("core", "apps", "grade", "book", "stats", "assessments", "i18n", "worksheets")
+INTERFACE = (
+    "core",
+    "apps",
+    "grade",
+    "book",
+    "stats",
+    "assessments",
+    "i18n",
+    "worksheets",
+    "classroom",
+)
 # Non-module domains that do not count as the interface (none today).
 OTHER: tuple[str, ...] = ()
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)

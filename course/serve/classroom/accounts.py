@@ -188,9 +188,27 @@ def hand_over(workspace: Path, owner: str) -> None:
 # --- login cards --------------------------------------------------------------------
 
 
+#: The catalogue keys a login card shows (a Lao card marks itself a draft if any is one).
+CARD_KEYS = tuple(
+    f"classroom.card.{name}"
+    for name in ("title", "trainer", "address", "username", "password", "note", "lao_draft")
+)
+
+
 def cards_html(cards: list[Card], address: str) -> str:
-    """One printable page of cards (cut along the lines): address, name, account, password."""
+    """One printable page of cards (cut along the lines): address, name, account, password.
+
+    The labels come from the catalogue in the current language (`DGT_LANG`); when any of
+    them is a draft translation, every card says so in a small line under its title.
+    """
+    from course.messages import draft_label, get_language, is_draft
     from course.printing import lao_font_face
+
+    mark = (
+        f'<div class="mark">[{html.escape(draft_label())}]</div>'
+        if any(is_draft(key) for key in CARD_KEYS)
+        else ""
+    )
 
     def card(entry: Card) -> str:
         lao = (
@@ -201,7 +219,7 @@ def cards_html(cards: list[Card], address: str) -> str:
         )
         return (
             '<div class="card">'
-            f'<div class="title">{html.escape(t("classroom.card.title"))}</div>'
+            f'<div class="title">{html.escape(t("classroom.card.title"))}</div>{mark}'
             f'<div class="name">{html.escape(entry.name)}</div>{lao}'
             f"<dl><dt>{html.escape(t('classroom.card.address'))}</dt><dd>{html.escape(address)}</dd>"
             f"<dt>{html.escape(t('classroom.card.username'))}</dt><dd>{html.escape(entry.username)}</dd>"
@@ -211,17 +229,19 @@ def cards_html(cards: list[Card], address: str) -> str:
         )
 
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{html.escape(get_language())}"><head><meta charset="utf-8">'
         f"<title>{html.escape(t('classroom.card.title'))}</title><style>"
         + lao_font_face()
         + "body{font-family:'DejaVu Sans','Noto Sans','DGT Noto Sans Lao',sans-serif;margin:0}"
         ".grid{display:grid;grid-template-columns:1fr 1fr;gap:0}"
-        ".card{border:1px dashed #777;padding:5mm;break-inside:avoid;height:58mm;box-sizing:border-box}"
+        ".card{border:1px dashed #777;padding:4mm 5mm;break-inside:avoid;height:63mm;"
+        "box-sizing:border-box}"
         ".title{font-size:9pt;color:#555}.name{font-size:13pt;font-weight:bold;margin:1mm 0}"
+        ".mark{font-size:7pt;color:#555}"
         ".lo{font-family:'DGT Noto Sans Lao','Noto Sans Lao',sans-serif;font-size:12pt}"
-        ".draft{font-family:sans-serif;font-size:7pt;color:#777}"
-        "dl{display:grid;grid-template-columns:auto 1fr;gap:1mm 3mm;margin:2mm 0;font-size:11pt}"
-        "dt{color:#555}dd{margin:0;font-family:'DejaVu Sans Mono',monospace}"
+        ".draft{font-size:7pt;color:#777}"
+        "dl{display:grid;grid-template-columns:auto 1fr;gap:1mm 3mm;margin:1.5mm 0;font-size:11pt}"
+        "dt{color:#555;white-space:nowrap}dd{margin:0;font-family:'DejaVu Sans Mono',monospace}"
         ".pw{font-size:14pt;font-weight:bold}.note{font-size:8pt;color:#555}"
         '</style></head><body><div class="grid">'
         + "".join(card(entry) for entry in cards)
