@@ -200,13 +200,16 @@ def test_filling_only_the_prepared_values_scores_full_marks(workspace):
 def hidden_answers(notebook) -> set[str]:
     """The names and ids the hidden tests expect (e.g. "Oudomxay", "DT-03").
 
-    Column names, and names the setup cells give (e.g. the ids of a draft table), are left out.
+    Column names, and names the setup cells give (e.g. the ids of a draft table), are left out,
+    and so is a name in the exercise's title: it is the subject every question is about
+    (B1's "Lao PDR", benchmarked throughout), not an answer a hint could give away.
     """
     given = "\n".join(
         cell.source
         for cell in notebook.cells
         if re.fullmatch(r"setup|q\d+_setup", _nbgrader(cell).get("grade_id", ""))
     )
+    given += "\n" + notebook.cells[0].source.splitlines()[0]
     found = set()
     for cell in notebook.cells:
         if "### BEGIN HIDDEN TESTS" not in cell.source:

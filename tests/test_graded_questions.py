@@ -33,7 +33,10 @@ def run_source(unit, monkeypatch) -> tuple[dict, dict[str, str]]:
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.chdir(unit.exercise.source.parent)
     notebook = nbformat.read(unit.exercise.source, as_version=4)
-    namespace: dict = {"__name__": "__main__"}
+    # A real kernel gives every cell IPython's `display` (B6's look cells call it), so does this.
+    from IPython.display import display
+
+    namespace: dict = {"__name__": "__main__", "display": display}
     hidden: dict[str, str] = {}
     for cell in notebook.cells:
         if cell.cell_type != "code":
@@ -79,15 +82,7 @@ def computed(unit) -> list[Question]:
 
 # Track B exercises whose hidden tests still carry their own, stricter tolerance. Their
 # engineer moves them to `assert ex.agrees("qN", value, expected)`; then this list empties.
-TRACK_B_PENDING = {
-    "B1-foundations",
-    "B2-situation-analysis",
-    "B3-envisioning-design",
-    "B4-strategy-roadmap",
-    "B5-capacity-talent",
-    "B6-digital-inclusion",
-    "B7-monitoring-evaluation",
-}
+TRACK_B_PENDING: set[str] = set()
 
 
 def _marked(unit):
@@ -131,6 +126,20 @@ def test_every_computed_check_declares_its_value_and_tolerance():
             check = question.computed
             assert check.tolerance >= 0 and callable(check.expected), (unit.id, question.name)
             assert math.isfinite(float(check.expected())), (unit.id, question.name)
+
+
+@pytest.mark.parametrize("placeholder", [None, ...], ids=["None", "Ellipsis"])
+def test_a_placeholder_left_in_place_is_not_attempted(placeholder):
+    """Track A's cells hold `None`, Track B's prepared lines `...`: both are "not attempted",
+    and the message names both, so it is right whichever the trainee's cell holds."""
+    from course.learn import NOT_ATTEMPTED, is_missing
+
+    assert is_missing(placeholder)
+    assert not any(is_missing(v) for v in (0, 0.0, "", [], False))
+    for module_id, name in (("A2-safe-secure-work", "q1"), ("B1-foundations", "q1")):
+        result = Exercise(module_id).evaluate(name, placeholder)
+        assert result.status == NOT_ATTEMPTED, result
+        assert "`None`" in str(result) and "`...`" in str(result), result
 
 
 # Choice questions ----------------------------------------------------------------------
@@ -289,20 +298,38 @@ def _trainee_texts(unit, source: nbformat.NotebookNode) -> dict[str, str]:
             texts[f"{question.name} {key}"] = english[key]
     for cell in source.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        # A written answer's solution cell (the trainer's rubric and model answer) is only in
+        # the trainer's copy: nbgrader replaces it with "YOUR ANSWER HERE" in the released one.
+        solution = cell.metadata.get("nbgrader", {}).get("solution")
+        if solution and cell.cell_type == "markdown" and "BEGIN SOLUTION" not in cell.source:
+            continue
         if cell.cell_type == "markdown" and "rubric" in cell.source.lower():
             texts[f"{grade_id} rubric"] = cell.source[cell.source.lower().index("rubric") :]
     return texts
 
 
-PRINTS_PENDING = {
-    "B1-foundations",
-    "B3-envisioning-design",
-    "B4-strategy-roadmap",
-    "B6-digital-inclusion",
-    "B7-monitoring-evaluation",
-}
+PRINTS_PENDING: set[str] = set()
 # Texts that list every option of a question (A3 q8: the checklist items), not its answer.
-OPTION_LISTS = {("A3", "q8 A3.q8.members"): "q8", ("A3", "w1_question rubric"): "q8"}
+OPTION_LISTS = {
+    ("A3", "q8 A3.q8.members"): "q8",
+    ("A3", "w1_question rubric"): "q8",
+    # B1 q5 and B2 q7: the worked example gives made-up numbers for all three components
+    # and picks one that is not the answer; B7 q6 hint 1 names every status of the look cell.
+    ("B1", "q5 B1.q5.hint2"): "q5",
+    ("B2", "q7 B2.q7.hint2"): "q7",
+    ("B7", "q6 B7.q6.hint1"): "q5",
+}
+# Values a text repeats because the question gives them, not because they answer another one:
+# B4 q9's text says I01 and I03 are done; B7's setup cell gives the draft logframe's five ids.
+GIVEN = {
+    ("B4", "q9 B4.q9.ids"): {"I01"},
+    ("B7", "q1 B7.q1.rows"): {"I1", "A1", "OP1", "OC1", "IM1"},
+}
+# An answer that is also a plain word of the exercise's subject counts only in quotes:
+# B6's channel "online" is the answer's, "a public service online" is not.
+PLAIN_WORDS = {("B6", "online")}
+# The end of a range is a count the text asks for ("names 2–3 initiatives"), as "3–5 sentences".
+RANGE_END = re.compile(r"\d\s*[–-]\s*$")
 
 
 def _scan_param(unit):
@@ -322,6 +349,9 @@ def test_no_check_message_hint_or_rubric_shows_a_graded_answer(unit):
     """
     source = nbformat.read(unit.exercise.source, as_version=4)
     answers = _answer_values(source, unit)
+    # A name in the exercise's title is the subject of every question (B1 "benchmarking Lao
+    # PDR"), not an answer, though a hidden test compares with it (B1 q3: Lao PDR comes last).
+    title = source.cells[0].source.splitlines()[0]
     shown = []
     for where, text in _trainee_texts(unit, source).items():
         prose = re.sub(r"`[^`]*`", lambda m: m.group(0) if '"' in m.group(0) else " ", text)
@@ -332,9 +362,18 @@ def test_no_check_message_hint_or_rubric_shows_a_graded_answer(unit):
                 small = not isinstance(value, str) and abs(value) < 10 and float(value).is_integer()
                 if small and "rubric" not in where:
                     continue
+                if value in GIVEN.get((unit.code, where), set()):
+                    continue
+                if isinstance(value, str) and value in title:
+                    continue
                 for pattern in _patterns(value):
                     for found in pattern.finditer(prose if isinstance(value, str) else text):
                         after = text[found.end() :] if not isinstance(value, str) else ""
+                        before = text[: found.start()]
+                        if (unit.code, value) in PLAIN_WORDS and not before.endswith(('"', "'")):
+                            continue
+                        if not isinstance(value, str) and RANGE_END.search(before):
+                            continue
                         if not NOT_AN_ANSWER.match(after):
                             shown.append(f"{where}: {found.group(0)!r} (answer of {question})")
     assert not shown, "\n".join(sorted(set(shown)))
@@ -344,7 +383,7 @@ def test_no_check_message_hint_or_rubric_shows_a_graded_answer(unit):
 
 # Track B's exercises get their introduction line and titles from their own engineer;
 # until then these tests mark them as expected to fail (remove an id once it passes).
-INTRO_PENDING = {u.id for u in curriculum().modules if u.track == "B"}
+INTRO_PENDING: set[str] = set()
 
 
 def _intro_param(unit):
