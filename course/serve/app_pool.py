@@ -6,17 +6,20 @@ it follows the room: every page request raises the app's pool size to one more t
 the requests of the last WINDOW seconds (at most MAX_POOL), and starts the missing
 kernels at once; once an app has had no request for IDLE seconds, its pool goes back to
 BASE_POOL and the spare kernels are stopped. Kernels are cheap to start because they are
-forks of the warm factory (course/serve/app_zygote.py).
+forks of the warm factory (course/serve/app_zygote.py); running the app is not, so at
+most RENDERS of them (one per core) run their app at once, in the order they were asked
+for.
 
 When the server already runs MAX_KERNELS kernels, or the computer has less than
 MEMORY_RESERVE_MB of memory left, a visitor who would need a new kernel gets the busy
 page (HTTP 503 with Retry-After) instead of a page that never comes. The limits can be
-set with DGT_APPS_MAX_POOL, DGT_APPS_MAX_KERNELS, DGT_APPS_MEMORY_RESERVE_MB and
-DGT_APPS_IDLE_SECONDS.
+set with DGT_APPS_MAX_POOL, DGT_APPS_MAX_KERNELS, DGT_APPS_MEMORY_RESERVE_MB,
+DGT_APPS_IDLE_SECONDS and DGT_APPS_RENDERS.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import os
 import time
@@ -26,7 +29,7 @@ from typing import Any
 from course.messages import t
 
 BASE_POOL = 1  # kernels kept ready per app when the room is quiet
-MAX_POOL = int(os.environ.get("DGT_APPS_MAX_POOL", "8"))  # kernels kept ready per app at most
+MAX_POOL = int(os.environ.get("DGT_APPS_MAX_POOL", "6"))  # kernels kept ready per app at most
 WINDOW = 10.0  # seconds of requests that set the pool size
 # Seconds without a request before an app's pool shrinks back, and between two looks.
 IDLE = float(os.environ.get("DGT_APPS_IDLE_SECONDS", "30"))
@@ -34,6 +37,10 @@ SHRINK_EVERY = min(5.0, max(0.5, IDLE / 3))
 MAX_KERNELS = int(os.environ.get("DGT_APPS_MAX_KERNELS", "80"))  # kernels the server runs at most
 MEMORY_RESERVE_MB = int(os.environ.get("DGT_APPS_MEMORY_RESERVE_MB", "200"))
 RETRY_AFTER = 5  # seconds the busy page asks the visitor to wait
+# Kernels that run their app at the same time. The apps are CPU-bound: thirty kernels
+# drawing charts at once on two cores all finish late together; one per core finishes
+# them in the order the visitors came, so the first ones are live early.
+RENDERS = int(os.environ.get("DGT_APPS_RENDERS", str(os.cpu_count() or 2)))
 
 
 def pool_target(recent_requests: int, base: int = BASE_POOL, maximum: int = MAX_POOL) -> int:
@@ -90,6 +97,37 @@ class ElasticPool:
         self.clock = clock
         self.requests: dict[str, deque[float]] = {}
         self._callback = None
+        self.waiting = 0  # pool kernels not yet started: waiting at the render gate
+        self._gate_renders()
+
+    def _gate_renders(self) -> None:
+        """Let at most RENDERS pool kernels run their app at once (first come, first served).
+
+        Voila's pool starts a kernel and runs the app in `_initialize`; it is wrapped on
+        this kernel manager only, so the gate holds from the kernel start to the end of
+        the app's first run.
+        """
+        manager = self.kernel_manager
+        original = manager._initialize
+        gate: asyncio.Semaphore | None = None
+
+        async def gated(notebook_path: str, kernel_id: str | None = None, **kwargs: Any) -> dict:
+            nonlocal gate
+            gate = gate or asyncio.Semaphore(max(1, RENDERS))
+            self.waiting += 1
+            try:
+                await gate.acquire()
+            finally:
+                self.waiting -= 1
+            try:
+                result = await original(notebook_path, kernel_id, **kwargs)
+            except BaseException:
+                gate.release()
+                raise
+            result["task"].add_done_callback(lambda _task: gate.release())
+            return result
+
+        manager._initialize = gated
 
     def recent(self, notebook: str) -> int:
         """Requests for `notebook` in the last WINDOW seconds."""
@@ -107,11 +145,10 @@ class ElasticPool:
         config[notebook] = {**config.get(notebook, config.get("default", {})), "pool_size": size}
 
     def kernel_count(self) -> int:
-        """Kernels running or on their way (a pool's kernel is listed once it has started)."""
-        starting = sum(
-            not task.done() for pool in self.kernel_manager._pools.values() for task in pool
-        )
-        return len(self.kernel_manager.list_kernel_ids()) + starting
+        """Kernels running, starting, or waiting to start at the render gate."""
+        manager = self.kernel_manager
+        kernels = set(manager.list_kernel_ids()) | set(getattr(manager, "_pending_kernels", {}))
+        return len(kernels) + self.waiting
 
     def busy(self, notebook: str) -> bool:
         """True if this visitor would need a new kernel and the server cannot take one."""
