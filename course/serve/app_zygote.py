@@ -1,6 +1,6 @@
 """The apps' warm kernel factory: one process with the apps' modules and data loaded that forks a kernel per visitor.
 
-A cold kernel for an app costs about a second and a half of CPU and some 130 MB: Python,
+A cold kernel for an app costs over a second of CPU and some 100 MB (PSS): Python,
 IPython, ipykernel, pandas, matplotlib, the `course` package and the app's data are
 loaded again every time. This process loads them once (the same idea as the grader's
 factory, autograder/execution/zygote.py, whose list of kernel modules it reuses) and
