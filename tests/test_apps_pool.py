@@ -148,6 +148,8 @@ def test_a_burst_of_visitors_all_go_live_and_the_pool_shrinks_back(elastic):
 @pytest.mark.slow
 def test_a_visitor_who_leaves_frees_the_kernel_at_once(elastic):
     server, factory = elastic
+    # A request for a path that is not an app first: it must not upset the pool.
+    assert apps_client.open_app(server.url, "no-such-app.ipynb", 30).status == 404
     visit = apps_client.open_app(server.url, EGDI, 90)
     assert visit.live, visit.error
     kernels = set(children(factory))

@@ -150,14 +150,24 @@ class ElasticPool:
         kernels = set(manager.list_kernel_ids()) | set(getattr(manager, "_pending_kernels", {}))
         return len(kernels) + self.waiting
 
+    def known(self, notebook: str) -> bool:
+        """True for an app notebook Voila keeps a pool for (any other path is Voila's 404)."""
+        return notebook in self.kernel_manager._pools
+
     def busy(self, notebook: str) -> bool:
         """True if this visitor would need a new kernel and the server cannot take one."""
-        if self.pool_size(notebook) > 0:
+        if not self.known(notebook) or self.pool_size(notebook) > 0:
             return False
         return overloaded(self.kernel_count(), memory_available_mb())
 
     def visit(self, notebook: str) -> None:
-        """A page request for `notebook`: count it and start the kernels the pool now lacks."""
+        """A page request for `notebook`: count it and start the kernels the pool now lacks.
+
+        Only for the apps' notebooks: a pool for any other path would hold a failed start,
+        which Voila's kernel manager would raise again at every kernel shutdown.
+        """
+        if not self.known(notebook):
+            return
         self.requests.setdefault(notebook, deque()).append(self.clock())
         target = pool_target(self.recent(notebook))
         # Never more kernels than the server may run: at the limit the pool stays empty and
