@@ -748,13 +748,43 @@ def test_leaving_an_app_stops_its_kernel(browser, voila):
     assert_clean(report)
 
 
+def kernel_pids(kernel: str) -> list[int]:
+    """The pids of a kernel: by its connection file on the command line (a started kernel), or
+    (a kernel forked by the apps' factory, whose command line is the factory's) the process
+    listening on the shell port named in its connection file."""
+    import glob
+    import tempfile
+
+    found = subprocess.run(["pgrep", "-f", f"kernel-{kernel}"], capture_output=True, text=True)
+    pids = [int(pid) for pid in found.stdout.split()]
+    if pids:
+        return pids
+    files = {*glob.glob(f"{tempfile.gettempdir()}/voila_*/kernel-{kernel}.json")}
+    files |= {*glob.glob(f"/tmp/voila_*/kernel-{kernel}.json")}
+    if not files:
+        return []
+    port = json.loads(Path(files.pop()).read_text())["shell_port"]
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                inodes.add(f"socket:[{fields[9]}]")
+    for fd in glob.glob("/proc/[0-9]*/fd/*"):
+        try:
+            if os.readlink(fd) in inodes:
+                pids.append(int(fd.split("/")[2]))
+        except OSError:
+            continue
+    return sorted(set(pids))
+
+
 def test_a_lost_kernel_is_said_in_words_on_the_page(browser, voila):
     """If the app's kernel dies (a crash, say), the page says so in words and how to recover."""
     page, report = open_app(browser, voila, "me-dashboard", ".dgt-progress")
     try:
         kernel = kernel_id(page)
-        found = subprocess.run(["pgrep", "-f", f"kernel-{kernel}"], capture_output=True, text=True)
-        pids = [int(pid) for pid in found.stdout.split()]
+        pids = kernel_pids(kernel)
         assert pids, f"no process for kernel {kernel}"
         for pid in pids:
             os.kill(pid, signal.SIGKILL)

@@ -8,10 +8,15 @@
   Voila's JupyterLab front end, so a page is on screen in about a second; Font Awesome
   served from a vendored copy instead of a CDN (voila#539); error pages that load
   nothing from outside;
-- preheated kernels: each app is executed once in a spare kernel ahead of the first
-  visitor, so a page is ready fast; the pool refills itself after each visit;
+- preheated kernels from a warm factory: every kernel is a fork of one process that
+  has the apps' modules and data loaded (course/serve/app_zygote.py, started before
+  Voila is imported, so the two load side by side); each app is executed in a spare
+  kernel ahead of the visitor, and the pool of such kernels grows with a burst of
+  visitors and shrinks when the room is idle (course/serve/app_pool.py); a full server
+  answers with a "busy, try again" page (HTTP 503), never a page that does not come;
 - sensible limits: a cell that runs longer than EXECUTION_TIMEOUT seconds is stopped,
-  idle kernels are culled (a closed page's kernel is stopped at once), /voila/files
+  idle kernels are culled (a closed page's kernel is stopped at once; one whose page
+  went away without saying so, once it has been idle for CULL_IDLE seconds), /voila/files
   serves nothing, the page config names only the widget manager's JupyterLab extension
   (the page script loads none), and the template or theme cannot be swapped by a URL
   parameter;
@@ -33,13 +38,17 @@ from pathlib import Path
 
 from course.manifest import APPS_DIR, curriculum
 from course.messages import any_draft, draft_label, get_language, t
+from course.serve import app_pool
 
 # A Jupyter data folder holding our Voila template (found through $JUPYTER_PATH).
 JUPYTER_DATA = Path(__file__).parent / "voila" / "jupyter"
 TEMPLATE = "dgt"
 EXECUTION_TIMEOUT = 60  # seconds one cell of an app may run
-POOL_SIZE = 1  # preheated kernels kept ready per app
-CULL_IDLE = 3600  # seconds before an idle kernel (a forgotten tab) is shut down
+POOL_SIZE = app_pool.BASE_POOL  # preheated kernels kept ready per app in a quiet room
+# Seconds before an idle kernel without a page (the page went away without a word) is
+# shut down; a kernel whose page is still open is kept however long it idles.
+CULL_IDLE = 120
+KERNEL_MANAGER = "course.serve.app_kernels.ForkKernelManager"
 # Set for the kernels the apps server starts (they inherit its environment): course.serve.ui.common.show
 # then writes the widgets' state into the page, which draws the app from it while the
 # kernel connection is still opening (see course/serve/voila/frontend/README.md).
@@ -68,10 +77,16 @@ def voila_arguments(port: int, open_browser: bool = False, preheat: bool = True)
         "--VoilaExporter.filters={'dgt_page_title': 'course.serve.app_server.page_title', "
         "'dgt_frontend_messages': 'course.serve.app_server.frontend_messages'}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
-        "--MappingKernelManager.cull_interval=300",
+        "--MappingKernelManager.cull_interval=30",
+        "--MappingKernelManager.cull_connected=False",
+        f"--AsyncMappingKernelManager.kernel_manager_class={KERNEL_MANAGER}",
     ]
     if preheat:
-        arguments += ["--preheat_kernel=True", f"--pool_size={POOL_SIZE}"]
+        arguments += [
+            "--preheat_kernel=True",
+            f"--pool_size={POOL_SIZE}",
+            "--VoilaKernelManager.fill_delay=0",
+        ]
     return arguments
 
 
@@ -193,9 +208,37 @@ def _server_class():
         async def prepare(self) -> None:
             await super().prepare()
             self.xsrf_token  # noqa: B018 (reading it sets the cookie)
+            pool: app_pool.ElasticPool | None = self.settings.get("dgt_pool")
+            if pool is None or self.request.method != "GET" or self._finished:
+                return
+            notebook = self.path_args[0] if self.path_args else ""
+            if pool.busy(notebook):
+                self.set_status(503)
+                self.set_header("Retry-After", str(app_pool.RETRY_AFTER))
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.set_header("Cache-Control", "no-store")
+                self.finish(app_pool.busy_html())
+                return
+            pool.visit(notebook)
 
     class AppsVoila(Voila):
-        """Voila serving course/apps with a landing page and no file browsing."""
+        """Voila serving course/apps with a landing page, no file browsing and an elastic kernel pool."""
+
+        def init_settings(self) -> dict:
+            settings = super().init_settings()
+            if self.voila_configuration.preheat_kernel:
+                pool = app_pool.ElasticPool(self.kernel_manager)
+                pool.start()
+                settings["dgt_pool"] = pool
+            return settings
+
+        def stop(self) -> None:
+            try:
+                super().stop()
+            finally:
+                from course.serve.app_factory import FACTORY
+
+                FACTORY.close()
 
         @property
         def data_dir(self) -> str:
@@ -234,6 +277,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(JUPYTER_DATA), *filter(None, [os.environ.get("JUPYTER_PATH")])]
     )
+    from course.serve.app_factory import FACTORY
+
+    FACTORY.start()  # loads the apps' modules while Voila is imported
     _server_class().launch_instance(list(sys.argv[1:] if argv is None else argv))
 
 

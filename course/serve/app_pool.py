@@ -1,0 +1,220 @@
+"""The apps' pool of ready kernels at classroom scale: grow ahead of a burst, shrink when idle, say "busy" when full.
+
+Voila keeps, per app, a pool of kernels that have already run the app notebook
+(`--preheat_kernel`); a visitor takes one and the pool refills. Its size is fixed. Here
+it follows the room: every page request raises the app's pool size to one more than
+the requests of the last WINDOW seconds (at most MAX_POOL), and starts the missing
+kernels at once; once an app has had no request for IDLE seconds, its pool goes back to
+BASE_POOL and the spare kernels are stopped. Kernels are cheap to start because they are
+forks of the warm factory (course/serve/app_zygote.py); running the app is not, so at
+most RENDERS of them (one per core) run their app at once, in the order they were asked
+for.
+
+When the server already runs MAX_KERNELS kernels, or the computer has less than
+MEMORY_RESERVE_MB of memory left, a visitor who would need a new kernel gets the busy
+page (HTTP 503 with Retry-After) instead of a page that never comes. The limits can be
+set with DGT_APPS_MAX_POOL, DGT_APPS_MAX_KERNELS, DGT_APPS_MEMORY_RESERVE_MB,
+DGT_APPS_IDLE_SECONDS and DGT_APPS_RENDERS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import time
+from collections import deque
+from typing import Any
+
+from course.messages import t
+
+BASE_POOL = 1  # kernels kept ready per app when the room is quiet
+MAX_POOL = int(os.environ.get("DGT_APPS_MAX_POOL", "6"))  # kernels kept ready per app at most
+WINDOW = 10.0  # seconds of requests that set the pool size
+# Seconds without a request before an app's pool shrinks back, and between two looks.
+IDLE = float(os.environ.get("DGT_APPS_IDLE_SECONDS", "30"))
+SHRINK_EVERY = min(5.0, max(0.5, IDLE / 3))
+MAX_KERNELS = int(os.environ.get("DGT_APPS_MAX_KERNELS", "80"))  # kernels the server runs at most
+MEMORY_RESERVE_MB = int(os.environ.get("DGT_APPS_MEMORY_RESERVE_MB", "200"))
+RETRY_AFTER = 5  # seconds the busy page asks the visitor to wait
+# Kernels that run their app at the same time. The apps are CPU-bound: thirty kernels
+# drawing charts at once on two cores all finish late together; one per core finishes
+# them in the order the visitors came, so the first ones are live early.
+RENDERS = int(os.environ.get("DGT_APPS_RENDERS", str(os.cpu_count() or 2)))
+
+
+def pool_target(recent_requests: int, base: int = BASE_POOL, maximum: int = MAX_POOL) -> int:
+    """How many ready kernels an app should have after `recent_requests` requests in the window."""
+    return max(base, min(maximum, base + recent_requests))
+
+
+def memory_available_mb(meminfo: str = "/proc/meminfo") -> int | None:
+    """MemAvailable of this computer in MB (None where /proc/meminfo is missing)."""
+    try:
+        with open(meminfo, encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def overloaded(
+    kernels: int,
+    available_mb: int | None,
+    max_kernels: int = MAX_KERNELS,
+    reserve_mb: int = MEMORY_RESERVE_MB,
+) -> bool:
+    """True when one more kernel would be more than the server should take."""
+    if kernels >= max_kernels:
+        return True
+    return available_mb is not None and available_mb < reserve_mb
+
+
+def busy_html(retry_after: int = RETRY_AFTER) -> str:
+    """The page a visitor gets when the server is full: what happened and what to do (it retries itself)."""
+    title = html.escape(t("apps.busy.title"))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="{int(retry_after)}">
+<link rel="icon" href="data:,">
+<title>{title}</title>
+<style>body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto;
+padding: 0 1rem; color: #1a1a1a; line-height: 1.5; }}</style></head>
+<body><h1>{title}</h1>
+<p class="dgt-busy">{html.escape(t("apps.busy.text", seconds=retry_after))}</p>
+<p><a href="">{html.escape(t("apps.busy.retry"))}</a></p>
+</body></html>"""
+
+
+class ElasticPool:
+    """Sizes Voila's per-app kernel pools by the requests of the last seconds (see the module docstring)."""
+
+    def __init__(self, kernel_manager: Any, clock=time.monotonic) -> None:
+        self.kernel_manager = kernel_manager
+        self.clock = clock
+        self.requests: dict[str, deque[float]] = {}
+        self._callback = None
+        self.waiting = 0  # pool kernels not yet started: waiting at the render gate
+        self._gate_renders()
+
+    def _gate_renders(self) -> None:
+        """Let at most RENDERS pool kernels run their app at once (first come, first served).
+
+        Voila's pool starts a kernel and runs the app in `_initialize`; it is wrapped on
+        this kernel manager only, so the gate holds from the kernel start to the end of
+        the app's first run.
+        """
+        manager = self.kernel_manager
+        original = manager._initialize
+        gate: asyncio.Semaphore | None = None
+
+        async def gated(notebook_path: str, kernel_id: str | None = None, **kwargs: Any) -> dict:
+            nonlocal gate
+            gate = gate or asyncio.Semaphore(max(1, RENDERS))
+            self.waiting += 1
+            try:
+                await gate.acquire()
+            finally:
+                self.waiting -= 1
+            try:
+                result = await original(notebook_path, kernel_id, **kwargs)
+            except BaseException:
+                gate.release()
+                raise
+            result["task"].add_done_callback(lambda _task: gate.release())
+            return result
+
+        manager._initialize = gated
+
+    def recent(self, notebook: str) -> int:
+        """Requests for `notebook` in the last WINDOW seconds."""
+        times = self.requests.setdefault(notebook, deque())
+        now = self.clock()
+        while times and now - times[0] > WINDOW:
+            times.popleft()
+        return len(times)
+
+    def pool_size(self, notebook: str) -> int:
+        return self.kernel_manager.get_pool_size(notebook)
+
+    def set_target(self, notebook: str, size: int) -> None:
+        config = self.kernel_manager.kernel_pools_config
+        config[notebook] = {**config.get(notebook, config.get("default", {})), "pool_size": size}
+
+    def kernel_count(self) -> int:
+        """Kernels running, starting, or waiting to start at the render gate."""
+        manager = self.kernel_manager
+        kernels = set(manager.list_kernel_ids()) | set(getattr(manager, "_pending_kernels", {}))
+        return len(kernels) + self.waiting
+
+    def known(self, notebook: str) -> bool:
+        """True for an app notebook Voila keeps a pool for (any other path is Voila's 404)."""
+        return notebook in self.kernel_manager._pools
+
+    def busy(self, notebook: str) -> bool:
+        """True if this visitor would need a new kernel and the server cannot take one."""
+        if not self.known(notebook) or self.pool_size(notebook) > 0:
+            return False
+        return overloaded(self.kernel_count(), memory_available_mb())
+
+    def visit(self, notebook: str) -> None:
+        """A page request for `notebook`: count it and start the kernels the pool now lacks.
+
+        Only for the apps' notebooks: a pool for any other path would hold a failed start,
+        which Voila's kernel manager would raise again at every kernel shutdown.
+        """
+        if not self.known(notebook):
+            return
+        self.requests.setdefault(notebook, deque()).append(self.clock())
+        target = pool_target(self.recent(notebook))
+        # Never more kernels than the server may run: at the limit the pool stays empty and
+        # the next visitor gets the busy page.
+        kernels = self.kernel_count()
+        target = max(0, min(target, MAX_KERNELS - kernels))
+        self.set_target(notebook, target)
+        self.kernel_manager.log.info(
+            "pool: %s requested, %d kernels, %d ready, target %d",
+            notebook,
+            kernels,
+            self.pool_size(notebook),
+            target,
+        )
+        if self.pool_size(notebook) < target:
+            self.kernel_manager.fill_if_needed(delay=0, notebook_name=notebook)
+
+    def spare_kernels(self, notebook: str, keep: int) -> list[str]:
+        """The ids of ready kernels beyond the first `keep` in the app's pool."""
+        spare = []
+        for task in list(self.kernel_manager._pools.get(notebook, []))[keep:]:
+            if task.done() and not task.cancelled() and task.exception() is None:
+                spare.append(task.result()["kernel_id"])
+        return spare
+
+    async def shrink(self) -> list[str]:
+        """Stop the spare kernels of every app that has been idle for IDLE seconds; return their ids."""
+        stopped = []
+        now = self.clock()
+        for notebook in list(self.kernel_manager._pools):
+            times = self.requests.get(notebook)
+            if times and now - times[-1] < IDLE:
+                continue
+            self.set_target(notebook, BASE_POOL)
+            if self.pool_size(notebook) < BASE_POOL and not self.busy(notebook):
+                self.kernel_manager.fill_if_needed(delay=0, notebook_name=notebook)
+            for kernel_id in self.spare_kernels(notebook, BASE_POOL):
+                try:
+                    await self.kernel_manager.shutdown_kernel(kernel_id)
+                    stopped.append(kernel_id)
+                except Exception as error:  # already gone: nothing to free
+                    self.kernel_manager.log.info("pool: kernel %s: %s", kernel_id, error)
+        return stopped
+
+    def start(self) -> None:
+        """Look at idle pools every SHRINK_EVERY seconds on the server's event loop."""
+        from tornado.ioloop import PeriodicCallback
+
+        self._callback = PeriodicCallback(self.shrink, SHRINK_EVERY * 1000)
+        self._callback.start()
