@@ -88,3 +88,19 @@ def test_workspace_inside_the_repository_is_refused(tmp_path):
     from course.manifest import repo_root
 
     assert main(["grade", "init", "--workspace", str(repo_root() / "ws")]) == 2
+
+
+def test_output_cut_short_by_a_closed_pipe_is_no_traceback():
+    """`dgt grade assignments | head -1`: the reader goes away; dgt ends quietly, no traceback."""
+    import subprocess
+    import sys
+
+    reader_gone = subprocess.Popen(
+        [sys.executable, "-m", "course", "grade", "assignments"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    reader_gone.stdout.close()  # before dgt writes a line: its first write finds no reader
+    stderr = reader_gone.stderr.read().decode()
+    assert reader_gone.wait(timeout=120) == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
