@@ -5,7 +5,8 @@ code, so it cannot show a hidden test or a solution. For each question it shows 
 result and the practice check's own message (from the catalogue), or a plain sentence
 for a hidden check, an error, a time limit; then what to try next. A trainee's own
 error text is shortened and escaped, and every page is checked against the source
-notebook's secret lines (autograder/execution/leaks.py) before it is written.
+notebook's secret lines (autograder/execution/leaks.py) before it is written. The page
+embeds the course's Lao font (`course.printing.lao_font_face`), so Lao shows without tofu.
 
 Pages go to `<workspace>/feedback/<trainee>/<assignment>/<notebook>.html` (where
 nbgrader's release_feedback looks for them) with a plain-text twin `feedback.txt`.
@@ -29,7 +30,11 @@ from course import activity
 from course.errors import UserError
 from course.manifest import curriculum
 from course.messages import any_draft, draft_label, get_language, t
+from course.printing import lao_font_face
 
+# Lao characters come from the course's own font (embedded, so no tofu on a machine without
+# one); its unicode-range leaves every other character to the fonts after it.
+FONT_FAMILY = '"DGT Noto Sans Lao", "Noto Sans", "DejaVu Sans", Arial, sans-serif'
 PASSED, NOT_YET, NOT_ATTEMPTED, WAITING, STOPPED_OUT = (
     "passed",
     "not_yet",
@@ -351,9 +356,10 @@ def render(
     lines_txt += ["", next_step(entries)]
     page = (
         f"<!DOCTYPE html><html lang='{esc(get_language())}'><head><meta charset='utf-8'>"
-        f"<title>{esc(title)}</title><style>body{{font-family:sans-serif;max-width:46em;"
+        f"<title>{esc(title)}</title><style>{lao_font_face()}\n"
+        f"body{{font-family:{FONT_FAMILY};max-width:46em;"
         "margin:1em auto;padding:0 1em;line-height:1.5}h2{font-size:1.1em;margin:.2em 0}"
-        "</style></head><body>" + "\n".join(body) + "</body></html>\n"
+        ":lang(lo){line-height:1.8}</style></head><body>" + "\n".join(body) + "</body></html>\n"
     )
     return page, "\n".join(lines_txt) + "\n"
 

@@ -2,8 +2,9 @@
 
 It shows completion and scores per assignment, per PPA and per trainee, the learning
 gain from the pre-test to the post-test (`autograder.gain`), and an item analysis: for every question, the share of graded trainees with full points and the
-average share of points. Charts are inline SVG; the page has no script, no font and no
-file or address outside itself, so it opens from a USB stick and makes no request.
+average share of points. Charts are inline SVG; the page has no script and no file or
+address outside itself (the course's Lao font is embedded as data), so it opens from a USB
+stick and makes no request.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from statistics import mean
 from autograder import gain, practice, results, statuses
 from course.manifest import curriculum
 from course.messages import any_draft, draft_label, get_language, t
+from course.printing import lao_font_face
 
+# Lao characters from the course's embedded font (its unicode-range leaves the rest to the others).
+FONT_FAMILY = '"DGT Noto Sans Lao", "Noto Sans", "DejaVu Sans", Arial, sans-serif'
 COLOURS = {"good": "#1b7837", "middle": "#b35806", "low": "#b2182b", "none": "#8c8c8c"}
 esc = html.escape
 
@@ -253,8 +257,9 @@ def render(workspace, rows: list[results.Row]) -> str:
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
     return (
         f"<!DOCTYPE html><html lang='{esc(get_language())}'><head><meta charset='utf-8'>"
-        f"<title>{esc(t('grade.report.title'))}</title><style>"
-        "body{font-family:sans-serif;margin:1em auto;max-width:70em;padding:0 1em;line-height:1.4}"
+        f"<title>{esc(t('grade.report.title'))}</title><style>{lao_font_face()}\n"
+        f"body{{font-family:{FONT_FAMILY};margin:1em auto;max-width:70em;padding:0 1em;line-height:1.4}}"
+        ":lang(lo){line-height:1.7}"
         "table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #bbb;padding:3px 7px;"
         "text-align:left;vertical-align:top}th{background:#eee}.tag{border-left:6px solid;padding:0 5px;"
         "margin-left:4px;font-size:.9em}svg{display:block;margin:.5em 0 1.5em}</style></head><body>"
