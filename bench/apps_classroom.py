@@ -39,9 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import apps_client  # noqa: E402
 from apps_startup import READY, offline_context, time_page  # noqa: E402
 
+import apps_client  # noqa: E402
 from browser import launch  # noqa: E402
 from conftest import Server, free_port, wait_for_http  # noqa: E402
 from course.manifest import APPS_DIR  # noqa: E402

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from lao_font import assert_lao_in_course_font, lao_rendering
 
 from browser import open_page
 from conftest import Server, free_port, wait_for_http
 from course.manifest import APPS_DIR, curriculum, repo_root
 from course.serve import app_server
+from lao_font import assert_lao_in_course_font, lao_rendering
 
 FONTS = repo_root() / "course/serve/voila/jupyter/voila/templates/dgt/static/fonts"
 BOOK_FONTS = repo_root() / "book/_static/fonts"

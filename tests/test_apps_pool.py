@@ -12,9 +12,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import apps_client
 import pytest
 
+import apps_client
 from conftest import Server, free_port, wait_for_http
 from course.manifest import APPS_DIR
 from course.messages import t

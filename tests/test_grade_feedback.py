@@ -68,7 +68,7 @@ TABLE = [
         "blank code answer",
         "mixed",
         "Question 1 — Count every row (0 / 1): not attempted. `n_records` has no answer yet."
-        " Replace None with your answer, run the cell, then check again.",
+        " Replace `None` or each `...` with your answer, run the cell, then check again.",
     ),
     (
         "right",

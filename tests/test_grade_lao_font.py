@@ -10,10 +10,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from lao_font import assert_lao_in_course_font, lao_rendering
 
 from browser import open_page
 from course import messages
+from lao_font import assert_lao_in_course_font, lao_rendering
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
