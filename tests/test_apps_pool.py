@@ -226,3 +226,16 @@ def test_two_visitors_of_one_app_do_not_see_each_other(browser, elastic):
     finally:
         first.context.close()
         second.context.close()
+
+
+def test_the_landing_and_busy_pages_in_lao_carry_the_course_lao_font(monkeypatch):
+    """In Lao, the server's own small pages embed the course's Lao font (no tofu, no request)."""
+    from course import messages
+    from course.serve import app_server
+
+    with messages.language_in_use("lo"):
+        pages = [app_server.landing_html(), app_pool.busy_html()]
+    for page in pages:
+        assert '<html lang="lo"' in page
+        assert 'font-family: "DGT Noto Sans Lao"' in page and "data:font/woff2;base64," in page
+    assert "@font-face" not in app_pool.busy_html()  # English pages stay light

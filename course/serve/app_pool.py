@@ -26,7 +26,8 @@ import time
 from collections import deque
 from typing import Any
 
-from course.messages import t
+from course.messages import DEFAULT_LANGUAGE, get_language, t
+from course.printing import lao_font_face
 
 BASE_POOL = 1  # kernels kept ready per app when the room is quiet
 MAX_POOL = int(os.environ.get("DGT_APPS_MAX_POOL", "6"))  # kernels kept ready per app at most
@@ -72,16 +73,22 @@ def overloaded(
     return available_mb is not None and available_mb < reserve_mb
 
 
+def lao_style() -> str:
+    """The course's Lao font for a small page of the server, when the page is in Lao (else nothing)."""
+    return lao_font_face() if get_language() != DEFAULT_LANGUAGE else ""
+
+
 def busy_html(retry_after: int = RETRY_AFTER) -> str:
     """The page a visitor gets when the server is full: what happened and what to do (it retries itself)."""
     title = html.escape(t("apps.busy.title"))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{html.escape(get_language())}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="{int(retry_after)}">
 <link rel="icon" href="data:,">
 <title>{title}</title>
-<style>body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto;
+<style>{lao_style()}
+body {{ font-family: "DGT Noto Sans Lao", system-ui, sans-serif; max-width: 40rem; margin: 3rem auto;
 padding: 0 1rem; color: #1a1a1a; line-height: 1.5; }}</style></head>
 <body><h1>{title}</h1>
 <p class="dgt-busy">{html.escape(t("apps.busy.text", seconds=retry_after))}</p>

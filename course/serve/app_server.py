@@ -151,7 +151,8 @@ def landing_html(base_url: str = "/") -> str:
 <link rel="icon" href="data:,">
 <title>{title}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem;
+{app_pool.lao_style()}
+body {{ font-family: "DGT Noto Sans Lao", system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem;
   color: #1a1a1a; line-height: 1.5; }}
 h1 {{ font-size: 1.6rem; }}
 ul {{ list-style: none; padding: 0; }}
