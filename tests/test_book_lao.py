@@ -97,11 +97,14 @@ def test_the_lao_toc_and_chapters_are_in_lao(lao_book):
         caption = messages.t("book.track.A")
         agenda_title = messages.t("book.agenda.full.title")
     assert caption in index
-    # The front matter: the intro's own text in Lao (book-pages.po), marked as a draft; a
-    # paragraph with no Lao yet (the toolkit map) stays in English.
-    assert "ຫຼັກສູດນີ້ປະຕິບັດຕາມ" in index and "Toolkit part" in index
+    # The front matter: the intro's own text in Lao (book-pages.po), marked as a draft.
+    assert "ຫຼັກສູດນີ້ປະຕິບັດຕາມ" in index and "ພາກສ່ວນຂອງຊຸດເຄື່ອງມື" in index
     assert "ຮ່າງຄຳແປ · draft translation" in index and "This page is a draft translation" in index
-    assert "This book is the offline edition" not in index
+    assert "This book is the offline edition" not in index and "Toolkit part" not in index
+    # A paragraph with no Lao yet stays in English, on a page that is otherwise Lao.
+    plans = (lao_book / "facilitation" / "index.html").read_text(encoding="utf-8")
+    assert "ແຜນການສອນ: ການດຳເນີນຫ້ອງຮຽນ" in plans and "ຮ່າງຄຳແປ · draft translation" in plans
+    assert "Check the power, the trainer" in plans
     agenda = (lao_book / "facilitation" / "agenda.html").read_text(encoding="utf-8")
     assert agenda_title in agenda and "ກຳນົດການຂອງຫຼັກສູດ" in agenda
     assert "Two agendas, made from" not in agenda
