@@ -95,7 +95,21 @@ def test_the_lao_toc_and_chapters_are_in_lao(lao_book):
     index = (lao_book / "intro.html").read_text(encoding="utf-8")
     with messages.language_in_use("lo"):
         caption = messages.t("book.track.A")
+        agenda_title = messages.t("book.agenda.full.title")
     assert caption in index
+    # The front matter: the intro's own text in Lao (book-pages.po), marked as a draft.
+    assert "ຫຼັກສູດນີ້ປະຕິບັດຕາມ" in index and "ພາກສ່ວນຂອງຊຸດເຄື່ອງມື" in index
+    assert "ຮ່າງຄຳແປ · draft translation" in index and "This page is a draft translation" in index
+    assert "This book is the offline edition" not in index and "Toolkit part" not in index
+    # A paragraph with no Lao yet stays in English, on a page that is otherwise Lao.
+    plans = (lao_book / "facilitation" / "index.html").read_text(encoding="utf-8")
+    assert "ແຜນການສອນ: ການດຳເນີນຫ້ອງຮຽນ" in plans and "ຮ່າງຄຳແປ · draft translation" in plans
+    assert "Check the power, the trainer" in plans
+    agenda = (lao_book / "facilitation" / "agenda.html").read_text(encoding="utf-8")
+    assert agenda_title in agenda and "ກຳນົດການຂອງຫຼັກສູດ" in agenda
+    assert "Two agendas, made from" not in agenda
+    sources = (lao_book / "data-sources.html").read_text(encoding="utf-8")
+    assert "ແຫຼ່ງຂໍ້ມູນ" in sources and "ນະຄອນຫຼວງວຽງຈັນ" in sources
     for module in curriculum().modules:
         chapter = (lao_book / "chapters" / f"{module.id}.html").read_text(encoding="utf-8")
         with messages.language_in_use("lo"):
@@ -125,9 +139,8 @@ def test_a_sample_of_the_lao_edition_in_a_browser_offline(lao_book, browser):
     from browser import open_page
 
     track_a, track_b = curriculum().modules[0], curriculum().modules[-1]
-    # The front matter (intro, glossary, trainers' pages) is not translated yet: a sample of
-    # what is.
     sample = [
+        "intro.html",
         f"chapters/{track_a.id}.html",
         f"chapters/{track_b.id}.html",
         f"modules/{track_a.id}/{track_a.lessons[0].replace('.ipynb', '.html')}",

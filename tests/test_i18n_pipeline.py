@@ -193,3 +193,80 @@ def test_every_non_module_domain_counts_as_the_interface_unless_listed_otherwise
     assert i18n.group_of("signage") == other
     groups = {row.domain for row in i18n.totals(i18n.status("lo"))}
     assert interface in groups and other not in groups
+
+
+PAGE = """# Data sources
+
+```{admonition} About the data
+Real figures carry their source.
+```
+
+<!-- dgt:provinces -->
+
+```{glossary}
+Budget
+  Lao: ງົບປະມານ.
+```"""
+
+
+def test_a_book_page_keeps_directives_whole_and_leaves_markers_and_glossary_blocks_alone():
+    blocks = i18n.paragraphs(PAGE, page=True)
+    assert [ok for _, ok in blocks] == [True, True, False, False]
+    assert blocks[1][0].startswith("```{admonition} About the data\n")
+    assert [ok for _, ok in i18n.paragraphs(PAGE)] == [True, False, True, False]  # as before
+    assert "\n\n".join(text for text, _ in blocks) == PAGE
+
+
+def test_extract_puts_the_book_pages_into_a_domain_of_their_own(tmp_path):
+    dgt("i18n", "extract", "--output", str(tmp_path))
+    pot = polib.pofile(str(tmp_path / f"{i18n.PAGES_DOMAIN}.pot"))
+    pages = {path for e in pot for path, _ in e.occurrences}
+    assert {"book/intro.md", "book/glossary.md", "book/data-sources.md"} <= pages
+    assert {"book/trainers-guide.md", "book/facilitation/index.md"} <= pages
+    assert "book/facilitation/agenda.md" in pages and "book/facilitation/B8-capstone.md" in pages
+    assert all(i18n.part_of(e) == i18n.PAGES and e.msgctxt is None for e in pot)
+    intro = [e for e in pot if e.occurrences[0][0] == "book/intro.md"]
+    assert intro[0].msgid == "# Digital Government Transformation Lab"
+    assert any(e.msgid.startswith("```{admonition} About the data") for e in intro)
+    assert any(e.msgid.startswith("| Toolkit part") for e in intro), "a table is one entry"
+    assert not any("<!-- dgt:" in e.msgid or e.msgid.startswith("```{glossary}") for e in pot)
+    assert not any(e.msgid.startswith(("```bash", "```python", "```text")) for e in pot)
+    blocks = [int(line) for e in pot for _, line in e.occurrences]
+    assert all(n >= 0 for n in blocks) and max(blocks) > 50  # the block number on its page
+
+
+def test_status_counts_the_book_pages_as_their_own_group():
+    rows = [r for r in i18n.status("lo") if r.domain == i18n.PAGES_DOMAIN]
+    assert [r.part for r in rows] == [i18n.PAGES]
+    assert rows[0].total > 300 and 0 < rows[0].translated < rows[0].total
+    assert rows[0].reviewed == 0
+    assert i18n.group_of(i18n.PAGES_DOMAIN) == t("i18n.group.pages")
+    groups = {row.domain: row for row in i18n.totals(i18n.status("lo"))}
+    assert groups[t("i18n.group.pages")].total == rows[0].total
+    assert groups[t("i18n.group.interface")].total < sum(g.total for g in groups.values())
+
+
+def test_a_book_page_in_lao_takes_its_paragraphs_and_the_generated_tables_in_lao(tmp_path):
+    from pathlib import Path
+
+    from course.publish import edition
+
+    dgt("i18n", "update", "--lang", "lo", "--locale", str(tmp_path))
+    path = tmp_path / "lo" / "LC_MESSAGES" / f"{i18n.PAGES_DOMAIN}.po"
+    po = polib.pofile(str(path))
+    title = next(e for e in po if e.msgid == "# Session plans: running the room")
+    title.msgstr, title.flags = "# ແຜນການສອນ", ["fuzzy"]
+    po.save(str(path))
+
+    page, counts = edition.translated_page(Path("facilitation/index.md"), "lo", locale_dir=tmp_path)
+    assert page.startswith("# ແຜນການສອນ\n")
+    assert "ຮ່າງຄຳແປ · draft translation" in page and "These pages are for trainers." in page
+    assert counts["drafts"] == 1 and counts["missing"] > 5
+    english, counts = edition.translated_page(Path("glossary.md"), "lo", locale_dir=tmp_path)
+    assert counts["drafts"] == 0 and "draft translation" not in english
+    assert english.startswith("# Glossary")
+    agenda, _ = edition.translated_page(Path("facilitation/agenda.md"), "lo", locale_dir=tmp_path)
+    with messages.language_in_use("lo"):
+        heading = t("book.agenda.full.title")
+    assert f"## {heading}" in agenda and "<!-- dgt:agendas -->" not in agenda
+    assert "Two agendas, made from the curriculum manifest" in agenda  # no draft of it here

@@ -5,8 +5,11 @@ translated paragraph by paragraph from `course/locale/lo/LC_MESSAGES/<module>.po
 (course.publish.i18n), the same entries that `dgt notebooks translate` uses, so the
 notebooks and the book never disagree. Code cells stay as they are, so jupyter-cache
 serves the outputs the English build computed. Chapter pages and the table of contents
-come from the message catalogue in Lao; the front and back matter stay in English until
-they have PO entries too.
+come from the message catalogue in Lao. The book's own pages (intro, glossary, data
+sources, the trainers' guide and pages) are translated paragraph by paragraph from the
+`book-pages` domain (`translated_page()`); the tables the build generates into them (the
+agendas, the provinces and datasets) are made again with the catalogue's Lao labels.
+A paragraph without a translation stays in English.
 
 Both editions are built: English into book/_build/html, Lao staged into
 book/_build/<lang>/_stage and built into book/_build/<lang>/_build/html. Every page links to the same page of the other edition
@@ -75,6 +78,44 @@ def chapter_page(module, language: str) -> str:
     return f"{title}\n\n{_notice(language)}\n{rest}"
 
 
+def _with_notice(page: str, language: str) -> str:
+    """The page with the draft notice after its title (or on top if it has none)."""
+    lines = page.split("\n")
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    notice = ["", _notice(language), ""] if at else [_notice(language), ""]
+    return "\n".join([*lines[:at], *notice, *lines[at:]])
+
+
+def translated_page(
+    relative: Path,
+    language: str,
+    course: Curriculum | None = None,
+    locale_dir: Path | None = None,
+) -> tuple[str, dict[str, int]]:
+    """A book page (path relative to book/) in `language`, with the generated tables
+    filled in from the catalogue, and the counts of drafts and missing paragraphs."""
+    from course.publish import agenda
+
+    source = book.book_dir() / relative
+    found = i18n.paragraph_translations(language, i18n.PAGES_DOMAIN, locale_dir)
+    text, drafts, missing = i18n.translate_markdown(
+        source.read_text(encoding="utf-8"), found, page=True
+    )
+    with messages.language_in_use(language):
+        if relative.as_posix() == "data-sources.md":
+            text = book.data_sources_page(text)
+            drafts += messages.any_draft("book.sources.")
+        elif relative.as_posix() == f"{book.FACILITATION}/agenda.md":
+            text = agenda.agenda_page(text, course or curriculum(), source.parent)
+            drafts += messages.any_draft("book.agenda.")
+    if not text.endswith("\n"):
+        text += "\n"
+    return (_with_notice(text, language) if drafts else text), {
+        "drafts": drafts,
+        "missing": missing,
+    }
+
+
 def stage(language: str, english: Path, course: Curriculum | None = None) -> Path:
     """Stage edition `language` from the staged English book `english`; return its folder."""
     course = course or curriculum()
@@ -87,6 +128,8 @@ def stage(language: str, english: Path, course: Curriculum | None = None) -> Pat
             nb, _counts = i18n.translated_notebook(source, language, module.id)
             translated[source.relative_to(english)] = authoring.dumps(nb)
         translated[Path("chapters") / f"{module.id}.md"] = chapter_page(module, language)
+    for page in i18n.book_pages():
+        translated[page], _counts = translated_page(page, language, course)
     config = yaml.safe_load((english / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config['title']} — {messages.translation('i18n.edition', language).text}"
     settings = config["sphinx"]["config"]

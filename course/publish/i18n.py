@@ -4,7 +4,10 @@ One domain per English catalogue file (`course/messages/en/<domain>.toml`). A mo
 domain (e.g. A0-getting-started) also holds the markdown of its lessons and of its
 exercise as trainees get it, one entry per paragraph (no msgctxt; the reference names
 the notebook and cell). Catalogue entries
-have msgctxt = the message key and msgid = the English text.
+have msgctxt = the message key and msgid = the English text. The book's own pages (front
+and back matter, the trainers' pages: `book_pages()`) have a domain of their own,
+`book-pages`, one entry per paragraph (the reference names the page and block); text the
+build generates into them (the agendas, the data tables) comes from the catalogue.
 
 - `templates()` builds the POT of every domain in memory; `extract()` writes them out.
 - `update()` merges them into each language's PO files: translations are kept, an entry
@@ -38,6 +41,13 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 LESSONS = "lessons"
 EXERCISES = "exercises"
 MESSAGES = "messages"
+PAGES = "pages"
+#: The domain of the book's own pages (intro, glossary, data sources, trainers' pages).
+PAGES_DOMAIN = "book-pages"
+# MyST directives whose body is prose: translated as one block, fences and options kept.
+PROSE_DIRECTIVES = re.compile(
+    r"^\s*(```|~~~)\{(admonition|note|tip|hint|important|warning|caution|attention|seealso)\}"
+)
 # The interface domains drafted today; `group_of` also counts any other non-module domain.
 INTERFACE = (
     "core",
@@ -60,12 +70,14 @@ def template_dir() -> Path:
     return repo_root() / "build" / "locale" / "templates"
 
 
-def paragraphs(markdown: str) -> list[tuple[str, bool]]:
+def paragraphs(markdown: str, page: bool = False) -> list[tuple[str, bool]]:
     """Split markdown into blocks separated by blank lines: (text, translatable).
 
     A fenced code block is one block and is never translated; nor is a block without
     any letter (a rule, a formula alone). Joining the texts with blank lines rebuilds the
-    cell (up to runs of blank lines).
+    cell (up to runs of blank lines). For a book page (`page=True`) a prose directive
+    (an admonition, a note...) is one translatable block, and an HTML comment (a marker
+    the build fills in) is never translated.
     """
     blocks: list[tuple[str, bool]] = []
     current: list[str] = []
@@ -75,6 +87,10 @@ def paragraphs(markdown: str) -> list[tuple[str, bool]]:
         if current:
             text = "\n".join(current).strip("\n")
             is_code = FENCE.match(current[0]) is not None
+            if page and PROSE_DIRECTIVES.match(current[0]):
+                is_code = False
+            elif page and current[0].lstrip().startswith("<!--"):
+                is_code = True
             blocks.append((text, not is_code and bool(_WORD.search(text))))
             current.clear()
 
@@ -162,11 +178,34 @@ def exercise_entries(source: Path) -> list[polib.POEntry]:
     return entries
 
 
+def book_pages() -> list[Path]:
+    """The book's own pages, relative to book/: front and back matter, trainers' pages."""
+    from course.publish import book
+
+    folder = book.book_dir()
+    pages = [p for p in folder.glob("*.md") if not p.name.startswith("_")]
+    pages += list((folder / book.FACILITATION).glob("*.md"))
+    return sorted(p.relative_to(folder) for p in pages)
+
+
+def page_entries(path: Path) -> list[polib.POEntry]:
+    """One entry per translatable paragraph of a book page; the reference names page and block."""
+    relative = path.relative_to(repo_root()).as_posix()
+    blocks = paragraphs(path.read_text(encoding="utf-8"), page=True)
+    return [
+        polib.POEntry(msgid=text, occurrences=[(relative, str(index))])
+        for index, (text, translatable) in enumerate(blocks)
+        if translatable
+    ]
+
+
 def part_of(entry: polib.POEntry) -> str:
-    """Which part an entry belongs to: messages, lessons or exercises."""
+    """Which part an entry belongs to: messages, lessons, exercises or (book) pages."""
     if entry.msgctxt is not None:
         return MESSAGES
     paths = [path for path, _ in entry.occurrences]
+    if paths and all(p.startswith("book/") for p in paths):
+        return PAGES
     return EXERCISES if paths and all(p.startswith("exercises/") for p in paths) else LESSONS
 
 
@@ -189,14 +228,24 @@ def templates(course: Curriculum | None = None) -> dict[str, polib.POFile]:
         sources = [lesson_entries(p) for p in module.lesson_paths if p.is_file()]
         if module.exercise.source.is_file():
             sources.append(exercise_entries(module.exercise.source))
-        for entries in sources:
-            for entry in entries:
-                existing = pot.find(entry.msgid, msgctxt=False)
-                if existing is not None and existing.msgctxt is None:
-                    existing.occurrences.extend(entry.occurrences)
-                else:
-                    pot.append(entry)
+        _add_paragraphs(pot, sources)
+    from course.publish import book
+
+    pages = [page_entries(book.book_dir() / page) for page in book_pages()]
+    if pages:
+        _add_paragraphs(pots.setdefault(PAGES_DOMAIN, _new_file(PAGES_DOMAIN)), pages)
     return pots
+
+
+def _add_paragraphs(pot: polib.POFile, sources: list[list[polib.POEntry]]) -> None:
+    """Add paragraph entries; a paragraph met again gets one more reference."""
+    for entries in sources:
+        for entry in entries:
+            existing = pot.find(entry.msgid, msgctxt=False)
+            if existing is not None and existing.msgctxt is None:
+                existing.occurrences.extend(entry.occurrences)
+            else:
+                pot.append(entry)
 
 
 def _save(po: polib.POFile, path: Path) -> None:
@@ -300,7 +349,10 @@ class Coverage:
 
 
 def group_of(domain: str, course: Curriculum | None = None) -> str:
-    """Which group a domain counts towards: a module's track, other if listed, else the interface."""
+    """Which group a domain counts towards: a module's track, the book's pages, other if
+    listed, else the interface."""
+    if domain == PAGES_DOMAIN:
+        return t("i18n.group.pages")
     course = course or curriculum()
     for module in course.modules:
         if module.id == domain:
@@ -319,7 +371,7 @@ def status(
         path = messages.po_path(language, domain, locale_dir)
         po = polib.pofile(str(path), wrapwidth=0) if path.is_file() else []
         found = {_key(e): e for e in po if not e.obsolete}
-        for part in (MESSAGES, LESSONS, EXERCISES):
+        for part in (MESSAGES, LESSONS, EXERCISES, PAGES):
             wanted = [e for e in pot if part_of(e) == part]
             if not wanted:
                 continue
@@ -334,7 +386,7 @@ def status(
 
 
 def totals(rows: list[Coverage], course: Curriculum | None = None) -> list[Coverage]:
-    """One row per group (interface, Track A, Track B), summing its domains' rows."""
+    """One row per group (interface, Track A, Track B, book pages), summing its domains' rows."""
     groups: dict[str, list[int]] = {}
     for row in rows:
         sums = groups.setdefault(group_of(row.domain, course), [0, 0, 0])
@@ -393,10 +445,13 @@ def paragraph_translations(language: str, domain: str, locale_dir: Path | None =
     }
 
 
-def translate_markdown(text: str, found: dict[str, tuple[str, bool]]) -> tuple[str, int, int]:
-    """Translate a markdown cell paragraph by paragraph; return (text, drafts, missing)."""
+def translate_markdown(
+    text: str, found: dict[str, tuple[str, bool]], page: bool = False
+) -> tuple[str, int, int]:
+    """Translate a markdown cell (or a book page) paragraph by paragraph; return (text,
+    drafts, missing)."""
     out, drafts, missing = [], 0, 0
-    for block, translatable in paragraphs(text):
+    for block, translatable in paragraphs(text, page=page):
         if translatable and block in found:
             out.append(found[block][0])
             drafts += found[block][1]
