@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import pwd
@@ -371,7 +372,7 @@ def drive(url: str, users: list[str], passwords: dict, probe: str | None, window
     return results
 
 
-def measure(name: str, url: str, users, passwords, probe, window, hub_pid: int, proxy_pid: int):
+def measure(name: str, url: str, hub_pid: int, proxy_pid: int, *, users, passwords, probe, window):
     """Drive the room, then read the memory of every trainee while their kernels are alive."""
     sampler = Sampler({"hub": hub_pid, "proxy": proxy_pid})
     sampler.start()
@@ -519,7 +520,7 @@ def run(args: argparse.Namespace) -> dict:
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     from test_classroom import Room, _cleanup, _close_the_way, _open_the_way_to_the_lab
 
-    from conftest import dgt
+    from conftest import dgt, free_port
     from course.manifest import repo_root
 
     base = Path(tempfile.mkdtemp(prefix="dgt-bench-classroom-"))
@@ -552,37 +553,22 @@ def run(args: argparse.Namespace) -> dict:
         dgt("classroom", "start", "--port", str(room.port))
         hub_pid = int((room.state / "hub.pid").read_text())
         time.sleep(20)  # the apps service's preheated kernels settle before the room comes in
-        report["dgt"] = measure(
-            "dgt classroom",
-            room.url,
-            users,
-            room.passwords,
-            probe,
-            args.window,
-            hub_pid,
-            proxy_of(room.state),
+        room_in = functools.partial(
+            measure, users=users, passwords=room.passwords, probe=probe, window=args.window
         )
+        report["dgt"] = room_in("dgt classroom", room.url, hub_pid, proxy_of(room.state))
         print(summary_line(report["dgt"]), flush=True)
         dgt("classroom", "stop")
         if probe:  # the probe's lesson as the course gives it (JupyterLab saved its outputs)
             lesson = Path(pwd.getpwnam(probe).pw_dir) / LESSON
             room.as_user(probe, "cp", str(SOURCE), str(lesson), check=True)
         if not args.no_plain:
-            port = free_port_()
+            port = free_port()
             plain = plain_hub(room, users + ([probe] if probe else []), plain_state, port)
             url = f"http://127.0.0.1:{port}"
             wait_health(url)
             time.sleep(5)
-            report["plain"] = measure(
-                "plain JupyterHub",
-                url,
-                users,
-                room.passwords,
-                probe,
-                args.window,
-                plain.pid,
-                proxy_of(plain_state),
-            )
+            report["plain"] = room_in("plain JupyterHub", url, plain.pid, proxy_of(plain_state))
             print(summary_line(report["plain"]), flush=True)
     finally:
         if plain is not None:
@@ -600,12 +586,6 @@ def run(args: argparse.Namespace) -> dict:
         if left:
             print(f"accounts left behind: {left}", file=sys.stderr)
     return report
-
-
-def free_port_() -> int:
-    from conftest import free_port
-
-    return free_port()
 
 
 def summary_line(r: dict) -> str:
@@ -665,6 +645,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.geteuid() != 0:
         print("bench/classroom.py makes system accounts: run it as root", file=sys.stderr)
         return 2
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: clean up all the same
     report = run(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
