@@ -137,9 +137,11 @@ def test_a_page_with_widgets_uses_the_vendored_manager(built, browser, tmp_path)
     """A notebook that saved widget state renders its widgets from _static, with no CDN request."""
     source = tmp_path / "src"
     source.mkdir()
-    for item in ("_config.yml", "_ext", "_static", "intro.md"):
+    for item in ("_config.yml", "_ext", "_static"):
         origin = book.stage_dir() / item
         (shutil.copytree if origin.is_dir() else shutil.copy2)(origin, source / item)
+    # A root page of its own: the real intro links pages this small book does not have.
+    (source / "intro.md").write_text("# A book with one widget page\n", encoding="utf-8")
     config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8"))
     config["execute"]["cache"] = str(tmp_path / "cache")
     config["sphinx"]["config"]["dgt_glossary_terms"] = []

@@ -132,7 +132,9 @@ def test_practice_checks_pass_the_model_answers(ex, raw, tmp_path, monkeypatch):
         "q6": tabular.to_number(raw["salary_kip"]),
         "q7": clean.groupby("department")["salary_kip"].sum(),
         "q8": chart,
-        "q9": tabular.write_excel(clean, tabular.output_folder() / "staff_clean.xlsx"),
+        "q9": tabular.write_excel(
+            clean, tabular.output_folder() / "staff_clean.xlsx", note=personnel.label()
+        ),
     }
     assert set(answers) == set(ex.questions)
     for name, value in answers.items():
