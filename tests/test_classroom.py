@@ -91,6 +91,20 @@ class Room:
             timeout=300,
         )
 
+    def log(self) -> str:
+        return (self.state / "hub.log").read_text(errors="replace")
+
+    def server_pid(self, user: str) -> int:
+        """The pid of `user`'s running server (a fork of the factory, named after them)."""
+        uid = pwd.getpwnam(user).pw_uid
+        found = [
+            pid
+            for pid in (int(p) for p in os.listdir("/proc") if p.isdigit())
+            if _owner(pid) == uid and f"jupyterhub-singleuser {user} ".encode() in _cmdline(pid)
+        ]
+        assert len(found) == 1, found
+        return found[0]
+
     def exchange_inbound(self) -> Path:
         return self.srv / "exchange" / "dgt" / "inbound"
 
@@ -370,6 +384,12 @@ def test_isolation_trainee_cannot_read_or_change_what_is_not_theirs(room, loop):
         "cookie secret": room.state / "jupyterhub_cookie_secret",
         "submitted work": next((room.workspace / "submitted").rglob("*.ipynb")),
     }
+    server_b = room.server_pid(b)
+    factory = _parent(server_b)
+    targets["B's server's environment (its API token)"] = Path(f"/proc/{server_b}/environ")
+    targets["the server factory's environment"] = Path(f"/proc/{factory}/environ")
+    targets["the server factory's memory"] = Path(f"/proc/{factory}/mem")
+    assert not list((room.state / "spawning").iterdir())  # no server's token left behind
     for what, target in targets.items():
         assert target.is_file(), what
         read = room.as_user(a, "cat", str(target))
@@ -409,14 +429,15 @@ def test_fair_use_one_trainee_hurts_only_themself(room):
     user = room.user("t03")
     http = session(room, user, room.passwords[user])
     uid = pwd.getpwnam(user).pw_uid
-    servers = [
-        pid
-        for pid in (int(p) for p in os.listdir("/proc") if p.isdigit())
-        if _owner(pid) == uid and b"jupyterhub.singleuser" in _cmdline(pid)
-    ]
-    assert len(servers) == 1
-    command = _cmdline(servers[0]).decode()
-    assert "--MappingKernelManager.cull_idle_timeout=1800" in command  # idle kernels culled
+    servers = [room.server_pid(user)]  # a fork of the warm factory, named after its trainee
+    factory = _parent(servers[0])
+    assert b"course.serve.classroom.server_factory" in _cmdline(factory)
+    assert _owner(factory) == 0 and _owner(servers[0]) == uid
+    status = Path(f"/proc/{servers[0]}/status").read_text()
+    assert re.search(rf"^Uid:\s+{uid}\s+{uid}\s+{uid}\s+{uid}$", status, re.M)  # no way back
+    assert re.search(r"^CapEff:\s+0+$", status, re.M)
+    started = re.findall(rf"{user}'s server is pid {servers[0]}, forked .* with (.*)", room.log())
+    assert started and "--MappingKernelManager.cull_idle_timeout=1800" in started[-1]
     culler = [
         p
         for p in os.listdir("/proc")
@@ -481,6 +502,10 @@ def _owner(pid: int) -> int | None:
         return os.stat(f"/proc/{pid}").st_uid
     except OSError:
         return None
+
+
+def _parent(pid: int) -> int:
+    return int(re.search(r"^PPid:\s+(\d+)$", Path(f"/proc/{pid}/status").read_text(), re.M)[1])
 
 
 def _cmdline(pid: int) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -146,3 +147,44 @@ def test_eight_login_cards_fit_one_printed_page_in_each_language(browser, tmp_pa
     assert len(sizes) == 8
     assert all(sh <= ch and sw <= cw for sh, ch, sw, cw in sizes), sizes
     assert lao_font
+
+
+def test_the_server_factory_starts_with_no_secret_of_the_hubs(monkeypatch, tmp_path):
+    """The factory's environment (what a forked server's /proc/<pid>/environ shows) is an allow-list."""
+    from course.serve.classroom import spawn
+
+    monkeypatch.setenv("CONFIGPROXY_AUTH_TOKEN", "secret-of-the-hub")
+    monkeypatch.setenv("DGT_CLASSROOM_STATE", "/var/lib/dgt-classroom")
+    env = spawn.factory_env(tmp_path / "bin" / "python")
+    assert set(env) == {"PATH", "LANG", "PYTHONDONTWRITEBYTECODE", "DGT_ROOT", "DGT_CLASSROOM"}
+    assert env["DGT_CLASSROOM"] == "/var/lib/dgt-classroom"  # `dgt classroom stop` finds forks
+    assert env["PATH"].startswith(str(tmp_path / "bin"))
+    path = spawn.write_env_file(tmp_path / "spawning", {"JUPYTERHUB_API_TOKEN": "t"})
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "spawning").stat().st_mode & 0o777 == 0o700
+    assert path.name != spawn.write_env_file(tmp_path / "spawning", {}).name
+
+
+def test_the_forking_can_be_turned_off(monkeypatch):
+    from course.serve.classroom import spawn
+
+    assert spawn.forking()
+    monkeypatch.setenv("DGT_CLASSROOM_FORK", "0")
+    assert not spawn.forking()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="forks as root")
+def test_the_server_factory_never_starts_a_server_as_root(tmp_path):
+    """A request for root's server fails in the child, says why, and reads (deletes) the token file."""
+    from course.serve.classroom import server_factory, spawn
+
+    env_file = spawn.write_env_file(tmp_path / "spawning", {"JUPYTERHUB_API_TOKEN": "t"})
+    answer = server_factory.spawn(
+        {"user": "root", "args": [], "env_file": str(env_file), "cgroups": {}, "limits": {}}
+    )
+    assert "pid" not in answer and "never runs as root" in answer["error"]
+    assert not env_file.exists()
+    unknown = server_factory.spawn(
+        {"user": "no-such-account-zz", "env_file": str(tmp_path / "missing.json")}
+    )
+    assert "pid" not in unknown and unknown["error"]

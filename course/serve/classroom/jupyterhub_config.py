@@ -41,6 +41,12 @@ c.Authenticator.allow_existing_users = False
 # Each account's server: JupyterLab from the room's shared environment
 # (course/serve/classroom/runtime.py), as that account.
 c.JupyterHub.spawner_class = "course.serve.classroom.spawn.ClassroomSpawner"
+# Servers are forks of a warm factory that has JupyterLab's modules loaded
+# (course/serve/classroom/server_factory.py); it starts loading now, with the hub.
+from course.serve.classroom.spawn import FACTORY, forking  # noqa: E402
+
+if forking():
+    FACTORY.warm(room.srv / "python" / "bin" / "python")
 c.Spawner.cmd = [str(room.srv / "python" / "bin" / "python"), "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = "/lab/tree/lessons"
 c.Spawner.notebook_dir = "~"
