@@ -105,6 +105,15 @@ class Room:
         assert len(found) == 1, found
         return found[0]
 
+    def kernel_pids(self, user: str) -> list[int]:
+        """The pids of `user`'s running kernels (forks of their kernel factory)."""
+        uid = pwd.getpwnam(user).pw_uid
+        return [
+            pid
+            for pid in (int(p) for p in os.listdir("/proc") if p.isdigit())
+            if _owner(pid) == uid and f"ipykernel {user} ".encode() in _cmdline(pid)
+        ]
+
     def exchange_inbound(self) -> Path:
         return self.srv / "exchange" / "dgt" / "inbound"
 
@@ -386,6 +395,12 @@ def test_isolation_trainee_cannot_read_or_change_what_is_not_theirs(room, loop):
     }
     server_b = room.server_pid(b)
     factory = _parent(server_b)
+    kernels_b = room.kernel_pids(b)  # forks of B's own kernel factory, a fork of B's server
+    assert kernels_b
+    for kernel_b in kernels_b:
+        assert _parent(_parent(kernel_b)) == server_b
+        assert _owner(_parent(kernel_b)) == _owner(server_b)
+    targets["B's kernel's memory"] = Path(f"/proc/{kernels_b[0]}/mem")
     targets["B's server's environment (its API token)"] = Path(f"/proc/{server_b}/environ")
     targets["the server factory's environment"] = Path(f"/proc/{factory}/environ")
     targets["the server factory's memory"] = Path(f"/proc/{factory}/mem")

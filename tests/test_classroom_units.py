@@ -156,7 +156,14 @@ def test_the_server_factory_starts_with_no_secret_of_the_hubs(monkeypatch, tmp_p
     monkeypatch.setenv("CONFIGPROXY_AUTH_TOKEN", "secret-of-the-hub")
     monkeypatch.setenv("DGT_CLASSROOM_STATE", "/var/lib/dgt-classroom")
     env = spawn.factory_env(tmp_path / "bin" / "python")
-    assert set(env) == {"PATH", "LANG", "PYTHONDONTWRITEBYTECODE", "DGT_ROOT", "DGT_CLASSROOM"}
+    assert set(env) == {
+        "PATH",
+        "LANG",
+        "PYTHONDONTWRITEBYTECODE",
+        "DGT_ROOT",
+        "DGT_CLASSROOM",
+        "MPLCONFIGDIR",
+    }
     assert env["DGT_CLASSROOM"] == "/var/lib/dgt-classroom"  # `dgt classroom stop` finds forks
     assert env["PATH"].startswith(str(tmp_path / "bin"))
     path = spawn.write_env_file(tmp_path / "spawning", {"JUPYTERHUB_API_TOKEN": "t"})

@@ -30,6 +30,7 @@ from jupyterhub.utils import random_port
 from autograder.workspace import CONFIG_DIR
 from course.manifest import repo_root
 from course.serve.classroom import limits as fair
+from course.serve.classroom.kernels import MANAGER
 from course.serve.classroom.room import Room
 
 TRAINEE_CONFIG = Path(__file__).parent / "trainee"
@@ -120,6 +121,8 @@ def factory_env(python: Path) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "DGT_ROOT": str(repo_root()),
         "DGT_CLASSROOM": os.environ.get("DGT_CLASSROOM_STATE", ""),
+        # matplotlib's font cache, built once by the factory, read by every forked kernel
+        "MPLCONFIGDIR": str(python.parent.parent.parent / "matplotlib"),
     }
 
 
@@ -236,7 +239,8 @@ class ClassroomSpawner(LocalProcessSpawner):
         env_file = write_env_file(room.state / "spawning", self.get_env())
         request = {
             "user": name,
-            "args": self.get_args(),
+            "args": [*self.get_args(), f"--MappingKernelManager.kernel_manager_class={MANAGER}"],
+            "kernels": True,
             "env_file": str(env_file),
             "cgroups": {controller: str(folder) for controller, folder in folders.items()},
             "limits": {
