@@ -160,6 +160,41 @@ def read_exchange(workspace, assignment: str, course_id: str) -> list[tuple[str,
     return found
 
 
+#: In a classroom's exchange course folder: which system account each roster id is.
+ACCOUNTS_FILE = ".dgt-accounts.json"
+
+
+def exchange_accounts(course: Path) -> dict[str, int] | None:
+    """Roster id -> the uid of its account, from the classroom's list; None outside a classroom.
+
+    The list is trusted only if root or the course folder's owner wrote it and nobody
+    else may change it; otherwise collecting stops with one line.
+    """
+    path = course / ACCOUNTS_FILE
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None
+    import pwd
+    import stat
+
+    owners = {0, course.stat().st_uid}
+    if not stat.S_ISREG(info.st_mode) or info.st_uid not in owners or info.st_mode & 0o022:
+        raise UserError(t("grade.collect.untrusted_accounts", path=path))
+    try:
+        listing = json.loads(path.read_text(encoding="utf-8"))
+        return {str(k).casefold(): pwd.getpwnam(v).pw_uid for k, v in listing.items()}
+    except (ValueError, KeyError, AttributeError, OSError) as error:
+        raise UserError(t("grade.collect.untrusted_accounts", path=path)) from error
+
+
+def handed_in_by_owner(folder: Path, trainee: str, accounts: dict[str, int] | None) -> bool:
+    """True unless the classroom's list says another account made this submission."""
+    if accounts is None:
+        return True
+    return folder.lstat().st_uid == accounts.get(trainee.casefold())
+
+
 def match_trainee(name: str, ids: dict[str, str]) -> str | None:
     """The roster id a folder or zip name stands for: exact, or followed by - _ space ( ."""
     folded = name.casefold()
@@ -325,10 +360,14 @@ def _gather(
         from autograder.workspace import Workspace
 
         assert isinstance(workspace, Workspace)
+        owners = exchange_accounts(workspace.exchange / workspace.course_id)
         for name, folder, stamp in read_exchange(workspace, assignment, workspace.course_id):
             trainee = match_trainee(name, ids)
             if trainee is None:
                 skip(name, "grade.collect.unknown")
+                continue
+            if not handed_in_by_owner(folder, trainee, owners):
+                skip(name, "grade.collect.not_their_account")
                 continue
             item = read_folder(folder, trainee, assignment)
             item.timestamp = stamp

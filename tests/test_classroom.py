@@ -7,6 +7,7 @@ make carries a test-unique prefix and is removed at the end, even after a failur
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pwd
 import re
@@ -359,6 +360,23 @@ def test_the_loop_release_fetch_submit_collect_grade_feedback(room, loop):
     """Each trainee fetches their own feedback through the exchange, with the right score."""
     assert loop["scores"] == {room.user("t01"): ("8", "10"), room.user("t02"): ("0", "10")}
     print(f"loop took {loop['seconds']:.1f} s")
+
+
+def test_a_trainee_cannot_hand_in_for_another(room, loop):
+    """A folder that A makes in the inbound under B's id is left out by collect; B's own stays."""
+    a, b = room.user("t01"), room.user("t02")
+    kept = room.workspace / "submitted" / "t02" / B1.id / "timestamp.txt"
+    before = kept.read_text()
+    forged = room.exchange_inbound() / f"t02+{B1.id}+2099-01-01 00:00:00.000000 UTC+forged"
+    made = room.as_user(
+        a, "sh", "-c", f"mkdir '{forged}' && echo '{{}}' > '{forged}/{B1.notebook}'"
+    )
+    assert made.returncode == 0, made.stderr  # nbgrader's inbound is open to all: it works
+    collected = room.grade("collect", B1.id)
+    assert "skipped t02: handed in from another trainee's account" in collected
+    assert kept.read_text() == before
+    listing = json.loads((room.srv / "exchange" / "dgt" / ".dgt-accounts.json").read_text())
+    assert listing["t02"] == b and listing["t01"] == a
 
 
 def test_trainer_has_formgrader_and_trainees_do_not(room):

@@ -10,6 +10,7 @@ server of the room; the homes, and so every trainee's work, stay.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pwd
 import shutil
@@ -111,6 +112,7 @@ def prepare(room: Room) -> None:
             raise UserError(t("classroom.exchange_taken", path=folder))
         os.chown(folder, trainer.pw_uid, trainer.pw_gid, follow_symlinks=False)
         os.chmod(folder, mode)  # a real folder: checked above
+    write_account_list(room, course)
     workspace = Path(room.workspace)
     if not workspace.is_dir():
         raise UserError(t("grade.no_workspace", path=workspace))
@@ -130,6 +132,26 @@ def prepare(room: Room) -> None:
     exercises = repo_root() / "exercises"
     os.chown(exercises, 0, trainer.pw_gid)
     os.chmod(exercises, 0o750)
+
+
+def write_account_list(room: Room, course: Path) -> None:
+    """Which account each roster id is, for `dgt grade collect` (root's file, readable by all).
+
+    nbgrader's inbound folder is writable by every account, and a submission's name says
+    whose it is; `collect` takes from the exchange only what the named trainee's own
+    account handed in (autograder/collect.py, `ACCOUNTS_FILE`).
+    """
+    from autograder.collect import ACCOUNTS_FILE
+    from autograder.workspace import write_atomically
+
+    listing = {
+        entry["trainee_id"]: name
+        for name, entry in sorted(room.accounts.items())
+        if entry.get("role") == "trainee" and entry.get("trainee_id")
+    }
+    path = course / ACCOUNTS_FILE
+    write_atomically(path, json.dumps(listing, indent=1, ensure_ascii=False) + "\n", mode=0o644)
+    os.chown(path, 0, 0)
 
 
 def start(port: int | None = None, lan: bool = False, workspace: str | None = None) -> int:
