@@ -81,6 +81,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-browser", action="store_true", help="leave out the chromium probe")
     parser.add_argument("--no-plain", action="store_true", help="leave out plain JupyterHub")
     parser.add_argument(
+        "--fork",
+        nargs="+",
+        choices=["all", "servers", "off"],
+        default=["all"],
+        help="dgt rooms to run, one after the other (DGT_CLASSROOM_FORK): servers and"
+        " kernels forked (all), servers only, or nothing forked (off); default: all",
+    )
+    parser.add_argument(
         "--out", type=Path, default=ROOT / "bench" / "_out" / "classroom.json", help="raw results"
     )
     args = parser.parse_args(argv)
@@ -387,7 +395,14 @@ def measure(name: str, url: str, hub_pid: int, proxy_pid: int, *, users, passwor
     memory = {}
     for user in [*users, *([probe] if probe else [])]:
         pids = by_uid.get(pwd.getpwnam(user).pw_uid, [])
-        memory[user] = {"processes": len(pids), "pss_mb": sum(pss_kb(p) for p in pids) / 1024}
+        kinds: dict[str, float] = {}
+        for pid in pids:
+            kinds[kind_of(pid)] = kinds.get(kind_of(pid), 0.0) + pss_kb(pid) / 1024
+        memory[user] = {
+            "processes": len(pids),
+            "pss_mb": sum(kinds.values()),
+            "by_kind_mb": kinds,
+        }
     trainee_uids = {pwd.getpwnam(u).pw_uid for u in memory}
     hub_tree = [p for p in descendants(hub_pid) if owner(p) not in trainee_uids]
     report = {
@@ -409,11 +424,32 @@ def measure(name: str, url: str, hub_pid: int, proxy_pid: int, *, users, passwor
         ready = [r.server_ready for r in results if r.ok and r.kind == "http"]
         report["ready_p50"], report["ready_max"] = statistics.median(ready), max(ready)
     active = [m["pss_mb"] for u, m in memory.items() if m["processes"] >= 2]
+    for kind in KINDS:
+        shares = [m["by_kind_mb"].get(kind, 0.0) for m in memory.values() if m["processes"] >= 2]
+        report[f"pss_{kind}_mb"] = statistics.mean(shares) if shares else 0.0
     report["active"] = len(active)
     report["pss_per_trainee_mb"] = statistics.mean(active) if active else 0.0
     report["pss_per_trainee_max_mb"] = max(active, default=0.0)
     report["failed"] = [(r.user, r.error) for r in results if not r.ok]
     return report
+
+
+#: What a trainee's process is, by its command line (forks are named by setproctitle).
+KINDS = ("server", "kernel_factory", "kernel", "other")
+
+
+def kind_of(pid: int) -> str:
+    try:
+        line = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "other"
+    if b"jupyterhub-singleuser" in line or b"jupyterhub.singleuser" in line:
+        return "server"
+    if b"dgt kernel factory" in line:
+        return "kernel_factory"
+    if b"ipykernel" in line:
+        return "kernel"
+    return "other"
 
 
 def owner(pid: int) -> int | None:
@@ -525,7 +561,7 @@ def run(args: argparse.Namespace) -> dict:
 
     base = Path(tempfile.mkdtemp(prefix="dgt-bench-classroom-"))
     room = Room(f"zb{secrets.token_hex(2)}-", base)
-    saved = {key: os.environ.get(key) for key in room.env()}
+    saved = {key: os.environ.get(key) for key in [*room.env(), "DGT_CLASSROOM_FORK"]}
     exercises_stat = (repo_root() / "exercises").stat()
     opened = _open_the_way_to_the_lab()
     os.environ.update(room.env())
@@ -549,19 +585,23 @@ def run(args: argparse.Namespace) -> dict:
                 room.passwords[match.group(1)] = match.group(2)
         users = [room.user(i) for i in ids]
         probe = None if args.no_browser else room.user(PROBE)
-        print(f"{len(users)} accounts made; starting dgt classroom", flush=True)
-        dgt("classroom", "start", "--port", str(room.port))
-        hub_pid = int((room.state / "hub.pid").read_text())
-        time.sleep(20)  # the apps service's preheated kernels settle before the room comes in
         room_in = functools.partial(
             measure, users=users, passwords=room.passwords, probe=probe, window=args.window
         )
-        report["dgt"] = room_in("dgt classroom", room.url, hub_pid, proxy_of(room.state))
-        print(summary_line(report["dgt"]), flush=True)
-        dgt("classroom", "stop")
-        if probe:  # the probe's lesson as the course gives it (JupyterLab saved its outputs)
-            lesson = Path(pwd.getpwnam(probe).pw_dir) / LESSON
-            room.as_user(probe, "cp", str(SOURCE), str(lesson), check=True)
+        report["dgt"] = []
+        for mode in args.fork:
+            print(f"{len(users)} accounts made; starting dgt classroom ({mode})", flush=True)
+            os.environ["DGT_CLASSROOM_FORK"] = mode
+            dgt("classroom", "start", "--port", str(room.port))
+            hub_pid = int((room.state / "hub.pid").read_text())
+            time.sleep(20)  # the apps' preheated kernels and the factory settle first
+            name = f"dgt classroom (fork: {mode})"
+            report["dgt"].append(room_in(name, room.url, hub_pid, proxy_of(room.state)))
+            print(summary_line(report["dgt"][-1]), flush=True)
+            dgt("classroom", "stop")
+            if probe:  # the probe's lesson as the course gives it (JupyterLab saved outputs)
+                lesson = Path(pwd.getpwnam(probe).pw_dir) / LESSON
+                room.as_user(probe, "cp", str(SOURCE), str(lesson), check=True)
         if not args.no_plain:
             port = free_port()
             plain = plain_hub(room, users + ([probe] if probe else []), plain_state, port)
@@ -599,18 +639,21 @@ def summary_line(r: dict) -> str:
 
 
 def table(report: dict) -> str:
-    rows = [("dgt", report.get("dgt")), ("plain", report.get("plain"))]
-    rows = [(k, v) for k, v in rows if v]
-    head = "| | " + " | ".join(v["name"] for _, v in rows)
-    if len(rows) == 2:
-        head += " | dgt / plain"
-    lines = [head + " |", "|" + " --- |" * (len(rows) + 1 + (len(rows) == 2))]
+    """A Markdown table: one column per room, then each dgt room against plain JupyterHub."""
+    rooms = [v for v in report.get("dgt", []) if v]
+    plain = report.get("plain")
+    rows = rooms + ([plain] if plain else [])
+    ratios = rooms if plain else []
+    head = "| | " + " | ".join(v["name"] for v in rows)
+    head += "".join(f" | {v['name'].removeprefix('dgt classroom ')} / plain" for v in ratios)
+    lines = [head + " |", "|" + " --- |" * (len(rows) + 1 + len(ratios))]
 
     def row(label: str, key: str, fmt: str = "{:.1f}") -> None:
-        values = [v.get(key) for _, v in rows]
+        values = [v.get(key) for v in rows]
         cells = [fmt.format(x) if isinstance(x, (int, float)) else "-" for x in values]
-        if len(rows) == 2:
-            a, b = values
+        b = plain.get(key) if plain else None
+        for v in ratios:
+            a = v.get(key)
             ok = isinstance(a, (int, float)) and isinstance(b, (int, float)) and b
             cells.append(f"{a / b:.2f}" if ok else "-")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
@@ -621,6 +664,10 @@ def table(report: dict) -> str:
     row("login → server ready, p50 (s)", "ready_p50")
     row("PSS per active trainee, mean (MB)", "pss_per_trainee_mb", "{:.0f}")
     row("PSS per active trainee, max (MB)", "pss_per_trainee_max_mb", "{:.0f}")
+    row("  of which their server (MB)", "pss_server_mb", "{:.0f}")
+    row("  of which their kernel factory (MB)", "pss_kernel_factory_mb", "{:.0f}")
+    row("  of which their kernels (MB)", "pss_kernel_mb", "{:.0f}")
+    row("  of which other processes (MB)", "pss_other_mb", "{:.0f}")
     row("hub PSS (MB)", "hub_pss_mb", "{:.0f}")
     row("proxy PSS (MB)", "proxy_pss_mb", "{:.0f}")
     row("hub's services PSS (MB)", "hub_services_pss_mb", "{:.0f}")

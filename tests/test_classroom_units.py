@@ -175,9 +175,11 @@ def test_the_server_factory_starts_with_no_secret_of_the_hubs(monkeypatch, tmp_p
 def test_the_forking_can_be_turned_off(monkeypatch):
     from course.serve.classroom import spawn
 
-    assert spawn.forking()
+    assert spawn.forking() and spawn.fork_mode() == "all"
+    monkeypatch.setenv("DGT_CLASSROOM_FORK", "servers")
+    assert spawn.forking() and spawn.fork_mode() == "servers"
     monkeypatch.setenv("DGT_CLASSROOM_FORK", "0")
-    assert not spawn.forking()
+    assert not spawn.forking() and spawn.fork_mode() == "off"
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="forks as root")

@@ -6,8 +6,9 @@ server then costs about 0.1 s of CPU to start instead of 3 s, and the trainees' 
 share the loaded pages. The server gets the classroom's nbgrader settings (the exchange
 and the course id; the trainer also gets the workspace and Formgrader) and its limits
 (course/serve/classroom/limits.py); the trainee's lessons are brought up to date as the
-trainee before it starts. If the factory cannot start a server (or
-DGT_CLASSROOM_FORK=0), the server starts the usual way, as JupyterHub's
+trainee before it starts; each server's kernels come from a kernel factory of the
+trainee's own (course/serve/classroom/kernels.py). DGT_CLASSROOM_FORK=servers forks
+the servers only, =0 nothing. If the factory cannot start a server, it starts the usual way, as JupyterHub's
 LocalProcessSpawner does, and the hub's log says why. Loaded by the hub's configuration only.
 """
 
@@ -40,9 +41,20 @@ READY_SECONDS = 180
 FORK_SECONDS = 60
 
 
+def fork_mode() -> str:
+    """What comes from the warm factory: "all" (servers and kernels), "servers" or "off".
+
+    Read from DGT_CLASSROOM_FORK when the hub starts (0 or off: nothing is forked).
+    """
+    value = os.environ.get("DGT_CLASSROOM_FORK", "all").strip().lower()
+    if value in ("0", "off", "no", "false"):
+        return "off"
+    return "servers" if value == "servers" else "all"
+
+
 def forking() -> bool:
-    """Whether servers come from the warm factory (DGT_CLASSROOM_FORK=0 turns it off)."""
-    return os.environ.get("DGT_CLASSROOM_FORK", "1") != "0"
+    """Whether servers come from the warm factory."""
+    return fork_mode() != "off"
 
 
 class ServerFactory:
@@ -237,10 +249,12 @@ class ClassroomSpawner(LocalProcessSpawner):
         limits = fair.Limits()
         folders = fair.prepare_cgroups(name, limits)
         env_file = write_env_file(room.state / "spawning", self.get_env())
+        kernels = fork_mode() == "all"
+        kernel_manager = [f"--MappingKernelManager.kernel_manager_class={MANAGER}"]
         request = {
             "user": name,
-            "args": [*self.get_args(), f"--MappingKernelManager.kernel_manager_class={MANAGER}"],
-            "kernels": True,
+            "args": self.get_args() + (kernel_manager if kernels else []),
+            "kernels": kernels,
             "env_file": str(env_file),
             "cgroups": {controller: str(folder) for controller, folder in folders.items()},
             "limits": {
