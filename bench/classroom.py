@@ -677,7 +677,7 @@ def table(report: dict) -> str:
     row("proxy CPU, peak 5 s (%)", "proxy_cpu_peak5s_pct", "{:.0f}")
     row("load average (1 min) at start", "load_start")
     row("load average (1 min), peak", "load_max")
-    for _, v in rows:
+    for v in rows:
         probe = [r for r in v["results"] if r["kind"] == "browser"]
         for r in probe:
             state = f"{r['done']:.1f} s" if r["ok"] else f"failed ({r['error']})"
