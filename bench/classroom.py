@@ -83,10 +83,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--fork",
         nargs="+",
-        choices=["all", "servers", "off"],
-        default=["all"],
-        help="dgt rooms to run, one after the other (DGT_CLASSROOM_FORK): servers and"
-        " kernels forked (all), servers only, or nothing forked (off); default: all",
+        choices=["on", "off"],
+        default=["on"],
+        help="dgt rooms to run, one after the other (DGT_CLASSROOM_FORK): servers forked"
+        " from the warm factory (on) or started the usual way (off); default: on",
     )
     parser.add_argument(
         "--out", type=Path, default=ROOT / "bench" / "_out" / "classroom.json", help="raw results"
@@ -435,7 +435,7 @@ def measure(name: str, url: str, hub_pid: int, proxy_pid: int, *, users, passwor
 
 
 #: What a trainee's process is, by its command line (forks are named by setproctitle).
-KINDS = ("server", "kernel_factory", "kernel", "other")
+KINDS = ("server", "kernel", "other")
 
 
 def kind_of(pid: int) -> str:
@@ -445,8 +445,6 @@ def kind_of(pid: int) -> str:
         return "other"
     if b"jupyterhub-singleuser" in line or b"jupyterhub.singleuser" in line:
         return "server"
-    if b"dgt kernel factory" in line:
-        return "kernel_factory"
     if b"ipykernel" in line:
         return "kernel"
     return "other"
@@ -665,7 +663,6 @@ def table(report: dict) -> str:
     row("PSS per active trainee, mean (MB)", "pss_per_trainee_mb", "{:.0f}")
     row("PSS per active trainee, max (MB)", "pss_per_trainee_max_mb", "{:.0f}")
     row("  of which their server (MB)", "pss_server_mb", "{:.0f}")
-    row("  of which their kernel factory (MB)", "pss_kernel_factory_mb", "{:.0f}")
     row("  of which their kernels (MB)", "pss_kernel_mb", "{:.0f}")
     row("  of which other processes (MB)", "pss_other_mb", "{:.0f}")
     row("hub PSS (MB)", "hub_pss_mb", "{:.0f}")

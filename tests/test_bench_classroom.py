@@ -49,13 +49,13 @@ def test_the_table_sets_each_dgt_room_against_plain_jupyterhub():
     room = {"results": [], "failed": []}
     report = {
         "dgt": [
-            {**room, "name": "dgt classroom (fork: all)", "p95": 3.0, "pss_kernel_mb": 30.0},
-            {**room, "name": "dgt classroom (fork: servers)", "p95": 6.0},
+            {**room, "name": "dgt classroom (fork: on)", "p95": 3.0, "pss_kernel_mb": 30.0},
+            {**room, "name": "dgt classroom (fork: off)", "p95": 6.0},
         ],
         "plain": {**room, "name": "plain JupyterHub", "p95": 30.0, "pss_kernel_mb": 60.0},
     }
     lines = bench.table(report).splitlines()
-    assert lines[0].endswith("| (fork: all) / plain | (fork: servers) / plain |")
+    assert lines[0].endswith("| (fork: on) / plain | (fork: off) / plain |")
     p95 = next(line for line in lines if line.startswith("| login → last cell, p95"))
     assert p95 == "| login → last cell, p95 (s) | 3.0 | 6.0 | 30.0 | 0.10 | 0.20 |"
     kernels = next(line for line in lines if "of which their kernels" in line)

@@ -25,9 +25,6 @@ from course.serve.app_factory import FACTORY
 class ForkProvisioner(LocalProvisioner):
     """Launches the kernel as a fork of the warm factory; a cold start if the factory fails."""
 
-    #: The factory that forks the kernels (the classroom gives each trainee their own).
-    factory: Any = FACTORY
-
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
         argv = cmd[cmd.index("-f") :] if "-f" in cmd else []
         env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
@@ -35,9 +32,9 @@ class ForkProvisioner(LocalProvisioner):
         try:
             if not argv:
                 raise RuntimeError("no connection file in the kernel command")
-            pid = await self.factory.spawn_async(argv, env, cwd)
+            pid = await FACTORY.spawn_async(argv, env, cwd)
         except (RuntimeError, OSError, ValueError) as error:
-            self.log.warning("kernel factory failed (%s); starting a cold kernel", error)
+            self.log.warning("apps kernel factory failed (%s); starting a cold kernel", error)
             return await super().launch_kernel(cmd, **kwargs)
         self.process = ForkedKernel(pid, group=True)
         self.pid = pid
@@ -70,12 +67,10 @@ class ForkProvisioner(LocalProvisioner):
 class ForkKernelManager(ServerKernelManager):
     """jupyter_server's kernel manager whose kernels are forks of the apps' kernel factory."""
 
-    provisioner_class: type[ForkProvisioner] = ForkProvisioner
-
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.provisioner is None:  # not None on restarts
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
-            self.provisioner = self.provisioner_class(
+            self.provisioner = ForkProvisioner(
                 kernel_id=self.kernel_id,
                 kernel_spec=self.kernel_spec,
                 parent=self,

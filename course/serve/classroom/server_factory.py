@@ -11,9 +11,12 @@ Each child drops to its trainee before it does anything for them, as JupyterHub'
 spawner does: it starts its own session, joins the trainee's control groups and takes
 their rlimits (course/serve/classroom/limits.py), takes the trainee's groups, group and
 user id, goes to their home, copies the lessons they lack (course/serve/classroom/lessons.py)
-and runs `jupyterhub.singleuser` with the hub's arguments. With "kernels" it first
-forks the trainee's own kernel factory (course/serve/classroom/kernels.py): the factory
-here has the kernels' modules loaded too. A child can never become root
+and runs `jupyterhub.singleuser` with the hub's arguments.
+
+Kernels are not forked here: they start the usual way (`python -m ipykernel_launcher`,
+a new process). Measured with 30 trainees (docs/benchmarks.md), kernels forked from a
+kernel factory of each trainee's own held more memory (44 MB, plus 11 MB for the
+factory) than kernels started fresh (37 MB), and were no faster in the room. A child can never become root
 again, and the factory holds nothing secret: the server's environment (with its API
 token) comes in a root-only file that only the child reads, as root, and then deletes.
 
@@ -21,8 +24,7 @@ The hub's spawner (course/serve/classroom/spawn.py) talks to it over stdin/stdou
 JSON object a line:
 
     <- {"ready": true, "pid": 123, "seconds": 2.9, "modules": 1650}
-    -> {"user": "...", "args": [...], "env_file": "...", "cgroups": {...}, "limits": {...},
-        "kernels": true}
+    -> {"user": "...", "args": [...], "env_file": "...", "cgroups": {...}, "limits": {...}}
     <- {"pid": 456}            or {"error": "..."}
 
 When the hub goes away (end of input) the factory ends; the servers it made go on, as
@@ -87,12 +89,6 @@ def preload() -> int:
             importlib.import_module(name)
         except Exception as error:  # a missing module only costs speed
             sys.stderr.write(f"classroom server factory: could not preload {name}: {error!r}\n")
-    try:  # what the trainees' kernels import (their kernel factories are forks of this one)
-        from course.serve import app_zygote
-
-        app_zygote.preload()
-    except Exception as error:
-        sys.stderr.write(f"classroom server factory: could not preload the kernels': {error!r}\n")
     with contextlib.suppress(ImportError):  # finds the command line's memory while it is intact
         import setproctitle
 
@@ -168,10 +164,6 @@ def _become_server(request: dict, answer: int) -> None:
         os.close(answer)
         answer = -1
         _title(request["user"])
-        if request.get("kernels"):
-            from course.serve.classroom import kernels
-
-            os.environ[kernels.PIPES_ENV] = kernels.start_factory(request["user"])
         _copy_lessons(entry.pw_dir)
         sys.argv = ["jupyterhub-singleuser", *request.get("args", [])]
         from jupyterhub.singleuser import main

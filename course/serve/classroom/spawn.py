@@ -6,9 +6,8 @@ server then costs about 0.1 s of CPU to start instead of 3 s, and the trainees' 
 share the loaded pages. The server gets the classroom's nbgrader settings (the exchange
 and the course id; the trainer also gets the workspace and Formgrader) and its limits
 (course/serve/classroom/limits.py); the trainee's lessons are brought up to date as the
-trainee before it starts; each server's kernels come from a kernel factory of the
-trainee's own (course/serve/classroom/kernels.py). DGT_CLASSROOM_FORK=servers forks
-the servers only, =0 nothing. If the factory cannot start a server, it starts the usual way, as JupyterHub's
+trainee before it starts. With DGT_CLASSROOM_FORK=0, or if the factory cannot start a
+server, the server starts the usual way, as JupyterHub's
 LocalProcessSpawner does, and the hub's log says why. Loaded by the hub's configuration only.
 """
 
@@ -31,7 +30,6 @@ from jupyterhub.utils import random_port
 from autograder.workspace import CONFIG_DIR
 from course.manifest import repo_root
 from course.serve.classroom import limits as fair
-from course.serve.classroom.kernels import MANAGER
 from course.serve.classroom.room import Room
 
 TRAINEE_CONFIG = Path(__file__).parent / "trainee"
@@ -41,20 +39,10 @@ READY_SECONDS = 180
 FORK_SECONDS = 60
 
 
-def fork_mode() -> str:
-    """What comes from the warm factory: "all" (servers and kernels), "servers" or "off".
-
-    Read from DGT_CLASSROOM_FORK when the hub starts (0 or off: nothing is forked).
-    """
-    value = os.environ.get("DGT_CLASSROOM_FORK", "all").strip().lower()
-    if value in ("0", "off", "no", "false"):
-        return "off"
-    return "servers" if value == "servers" else "all"
-
-
 def forking() -> bool:
-    """Whether servers come from the warm factory."""
-    return fork_mode() != "off"
+    """Whether servers come from the warm factory (DGT_CLASSROOM_FORK=0 or off: they do not)."""
+    value = os.environ.get("DGT_CLASSROOM_FORK", "on").strip().lower()
+    return value not in ("0", "off", "no", "false")
 
 
 class ServerFactory:
@@ -133,8 +121,6 @@ def factory_env(python: Path) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "DGT_ROOT": str(repo_root()),
         "DGT_CLASSROOM": os.environ.get("DGT_CLASSROOM_STATE", ""),
-        # matplotlib's font cache, built once by the factory, read by every forked kernel
-        "MPLCONFIGDIR": str(python.parent.parent.parent / "matplotlib"),
     }
 
 
@@ -249,12 +235,9 @@ class ClassroomSpawner(LocalProcessSpawner):
         limits = fair.Limits()
         folders = fair.prepare_cgroups(name, limits)
         env_file = write_env_file(room.state / "spawning", self.get_env())
-        kernels = fork_mode() == "all"
-        kernel_manager = [f"--MappingKernelManager.kernel_manager_class={MANAGER}"]
         request = {
             "user": name,
-            "args": self.get_args() + (kernel_manager if kernels else []),
-            "kernels": kernels,
+            "args": self.get_args(),
             "env_file": str(env_file),
             "cgroups": {controller: str(folder) for controller, folder in folders.items()},
             "limits": {
