@@ -80,3 +80,22 @@ def test_a_missing_book_is_one_clear_error(tmp_path, monkeypatch):
     with pytest.raises(UserError, match=r"none\.pdf"):
         bundle.make_bundle(target=tmp_path / "b.zip", build=False)
     assert not (tmp_path / "b.zip").exists()
+
+
+@pytest.mark.slow
+def test_bundle_carries_the_classroom_debs_or_says_it_does_not(zip_path):
+    """On Debian 12 amd64 the zip holds debs/ (the proxy, Node.js, python3.11-venv) and sums."""
+    from course.publish import debs
+
+    with zipfile.ZipFile(zip_path) as archive:
+        names = set(archive.namelist())
+        readme = archive.read("dgt-lab/README.md").decode()
+        if debs.platform_problem() is not None:
+            assert "carries no Debian packages" in readme
+            return
+        listed = archive.read("dgt-lab/debs/PACKAGES.txt").decode().split()
+        sums = archive.read("dgt-lab/debs/SHA256SUMS").decode().splitlines()
+    assert {"node-configurable-http-proxy", "nodejs", "python3.11-venv"} <= set(listed)
+    assert len(sums) == len(listed)
+    assert all(f"dgt-lab/debs/{line.split()[1]}" in names for line in sums)
+    assert "apt-get install --no-download -y ./debs/*.deb" in readme
