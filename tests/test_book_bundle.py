@@ -98,4 +98,23 @@ def test_bundle_carries_the_classroom_debs_or_says_it_does_not(zip_path):
     assert {"node-configurable-http-proxy", "nodejs", "python3.11-venv"} <= set(listed)
     assert len(sums) == len(listed)
     assert all(f"dgt-lab/debs/{line.split()[1]}" in names for line in sums)
-    assert "apt-get install --no-download -y ./debs/*.deb" in readme
+    assert "apt-get install --no-install-recommends -y ./debs/*.deb" in readme
+
+
+@pytest.mark.slow
+def test_every_wheel_installs_on_debian_12s_python(zip_path):
+    """Debian 12's python3.11 is 3.11.2: no wheel in the bundle may ask for a newer one."""
+    from packaging.specifiers import SpecifierSet
+
+    refused = []
+    with zipfile.ZipFile(zip_path) as archive:
+        for name in archive.namelist():
+            if name.startswith("dgt-lab/wheelhouse/") and name.endswith(".whl"):
+                with zipfile.ZipFile(archive.open(name)) as wheel:
+                    meta = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+                    for line in wheel.read(meta).decode(errors="replace").splitlines():
+                        if line.startswith("Requires-Python:"):
+                            spec = SpecifierSet(line.split(":", 1)[1].strip())
+                            if not spec.contains("3.11.2"):
+                                refused.append(f"{name} ({spec})")
+    assert not refused, refused
