@@ -5,7 +5,7 @@ A trainer's machine with no internet cannot `apt-get install node-configurable-h
 carries them as `.deb` files for Debian 12 (bookworm) on amd64: exactly the packages
 that a fresh Debian 12 with python3.11 lacks (the closure of `CLASSROOM` minus the
 closure of the packages every Debian 12 has, of priority required and important, and
-python3.11). apt resolves both closures against an empty package status, so the choice
+python3.11), plus python3.11 itself at the version python3.11-venv requires. apt resolves both closures against an empty package status, so the choice
 of alternatives is apt's own. The files are downloaded from the Debian registry with
 `apt-get download`, checked against the SHA256 sums of the machine's apt lists, and
 kept under book/_build/debs like the wheelhouse; only missing or changed files are
@@ -32,6 +32,10 @@ from course.publish import book
 
 CLASSROOM = ("node-configurable-http-proxy", "python3.11-venv")
 BASELINE = ("python3.11",)
+# python3.11-venv needs exactly its own version of these: a Debian 12 installed from an
+# older point release has an older python3.11, so the bundle carries them too (apt
+# upgrades them from the files, offline).
+SAME_VERSION = ("python3.11", "python3.11-minimal", "libpython3.11-stdlib", "libpython3.11-minimal")
 RELEASE, ARCH = "bookworm", "amd64"
 SUMS = "SHA256SUMS"
 
@@ -120,7 +124,8 @@ def needed_packages() -> list[str]:
     """The packages a fresh Debian 12 with python3.11 lacks to run the classroom, as name=version."""
     baseline = _closure([*_required_and_important(), *BASELINE])
     needed = _closure(CLASSROOM)
-    return [f"{name}={needed[name]}" for name in sorted(set(needed) - set(baseline))]
+    names = (set(needed) - set(baseline)) | (set(SAME_VERSION) & set(needed))
+    return [f"{name}={needed[name]}" for name in sorted(names)]
 
 
 def _uris(packages: list[str]) -> list[Deb]:
