@@ -97,8 +97,15 @@ def test_bundle_carries_the_classroom_debs_or_says_it_does_not(zip_path):
         sums = archive.read("dgt-lab/debs/SHA256SUMS").decode().splitlines()
     assert {"node-configurable-http-proxy", "nodejs", "python3.11-venv"} <= set(listed)
     assert len(sums) == len(listed)
+    sizes = _sizes(zip_path, "dgt-lab/debs/")
+    assert sum(sizes) < 50e6, f"the classroom's debs take {sum(sizes) / 1e6:.1f} MB"
     assert all(f"dgt-lab/debs/{line.split()[1]}" in names for line in sums)
     assert "apt-get install --no-install-recommends -y ./debs/*.deb" in readme
+
+
+def _sizes(zip_path, prefix: str) -> list[int]:
+    with zipfile.ZipFile(zip_path) as archive:
+        return [i.file_size for i in archive.infolist() if i.filename.startswith(prefix)]
 
 
 @pytest.mark.slow

@@ -193,7 +193,8 @@ def make_bundle(
     target: Path | None = None,
     wheelhouse: Path | None = None,
     build: bool = True,
-    debs: Path | bool | None = None,
+    debs: Path | None = None,
+    classroom: bool = True,
 ) -> Path:
     """Write the USB bundle zip (atomically); return its path.
 
@@ -201,7 +202,7 @@ def make_bundle(
     first; without it, the existing ones are used: the English book and the PDF must be
     there, and the Lao edition goes in when it has been built (a line says when it has not).
     `debs` is the folder that caches the classroom's Debian packages (default under
-    book/_build), or False to leave them out; without them the README says so.
+    book/_build); `classroom=False` leaves them out. Without them the README says so.
     """
     from course.publish import edition
     from course.publish import pdf as book_pdf
@@ -219,7 +220,7 @@ def make_bundle(
         if not needed.is_file():
             raise UserError(t("bundle.missing", path=needed))
     wheels = build_wheelhouse(wheelhouse)
-    deb_files = classroom_debs.collect(debs) if debs is not False else None
+    deb_files = classroom_debs.collect(debs) if classroom else None
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     try:

@@ -200,11 +200,11 @@ def _key(deb: Deb) -> str:
 
 def collect(folder: Path | None = None) -> list[Path] | None:
     """The `.deb` files for the bundle, or None (with one line saying why) when unavailable."""
-    problem = platform_problem()
-    if problem is None:
-        try:
+    try:
+        problem = platform_problem()
+        if problem is None:
             return fetch(folder)
-        except UserError as error:
-            problem = str(error)
+    except UserError as error:
+        problem = str(error)
     print(t("bundle.no_debs", reason=problem))
     return None
