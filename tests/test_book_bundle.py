@@ -80,3 +80,48 @@ def test_a_missing_book_is_one_clear_error(tmp_path, monkeypatch):
     with pytest.raises(UserError, match=r"none\.pdf"):
         bundle.make_bundle(target=tmp_path / "b.zip", build=False)
     assert not (tmp_path / "b.zip").exists()
+
+
+@pytest.mark.slow
+def test_bundle_carries_the_classroom_debs_or_says_it_does_not(zip_path):
+    """On Debian 12 amd64 the zip holds debs/ (the proxy, Node.js, python3.11-venv) and sums."""
+    from course.publish import debs
+
+    with zipfile.ZipFile(zip_path) as archive:
+        names = set(archive.namelist())
+        readme = archive.read("dgt-lab/README.md").decode()
+        if debs.platform_problem() is not None:
+            assert "carries no Debian packages" in readme
+            return
+        listed = archive.read("dgt-lab/debs/PACKAGES.txt").decode().split()
+        sums = archive.read("dgt-lab/debs/SHA256SUMS").decode().splitlines()
+    assert {"node-configurable-http-proxy", "nodejs", "python3.11-venv"} <= set(listed)
+    assert len(sums) == len(listed)
+    sizes = _sizes(zip_path, "dgt-lab/debs/")
+    assert sum(sizes) < 50e6, f"the classroom's debs take {sum(sizes) / 1e6:.1f} MB"
+    assert all(f"dgt-lab/debs/{line.split()[1]}" in names for line in sums)
+    assert "apt-get install --no-install-recommends -y ./debs/*.deb" in readme
+
+
+def _sizes(zip_path, prefix: str) -> list[int]:
+    with zipfile.ZipFile(zip_path) as archive:
+        return [i.file_size for i in archive.infolist() if i.filename.startswith(prefix)]
+
+
+@pytest.mark.slow
+def test_every_wheel_installs_on_debian_12s_python(zip_path):
+    """Debian 12's python3.11 is 3.11.2: no wheel in the bundle may ask for a newer one."""
+    from packaging.specifiers import SpecifierSet
+
+    refused = []
+    with zipfile.ZipFile(zip_path) as archive:
+        for name in archive.namelist():
+            if name.startswith("dgt-lab/wheelhouse/") and name.endswith(".whl"):
+                with zipfile.ZipFile(archive.open(name)) as wheel:
+                    meta = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+                    for line in wheel.read(meta).decode(errors="replace").splitlines():
+                        if line.startswith("Requires-Python:"):
+                            spec = SpecifierSet(line.split(":", 1)[1].strip())
+                            if not spec.contains("3.11.2"):
+                                refused.append(f"{name} ({spec})")
+    assert not refused, refused

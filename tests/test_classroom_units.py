@@ -85,6 +85,24 @@ def test_login_cards_escape_names_and_show_lao(tmp_path):
     assert page.count("http://192.168.1.10:8000/") == 2
 
 
+def test_login_cards_without_chromium_are_a_private_web_page(tmp_path, monkeypatch, capsys):
+    """Where no PDF can be made (a machine installed from the bundle), the cards are an HTML page, 600."""
+    from course import printing
+
+    def no_pdf(source, target):
+        raise UserError("Making the PDF needs Debian's chromium")
+
+    monkeypatch.setattr(printing, "print_to_pdf", no_pdf)
+    cards = [accounts.Card("t01", "abcd-efgh-jkmn", "Trainee One")]
+    written = accounts.print_cards(cards, "http://127.0.0.1:8000/", tmp_path / "login-cards.pdf")
+    assert written == tmp_path / "login-cards.html"
+    assert (written.stat().st_mode & 0o777) == 0o600
+    assert "abcd-efgh-jkmn" in written.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["login-cards.html"]
+    said = capsys.readouterr().out.strip()
+    assert said.count("\n") == 0 and "chromium" in said and "web browser" in said
+
+
 def eight_cards() -> list[accounts.Card]:
     """A full printed page: seven trainees with long Latin and Lao names, and the trainer."""
     cards = [

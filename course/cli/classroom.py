@@ -54,8 +54,8 @@ def _accounts(args: argparse.Namespace) -> int:
     target = Path(args.cards) if args.cards else room.cards
     for card in cards:
         print(f"  {card.username}\t{card.password}")
-    accounts.print_cards(cards, room.address(host), target)
-    print(t("classroom.accounts.cards", path=target))
+    written = accounts.print_cards(cards, room.address(host), target)
+    print(t("classroom.accounts.cards", path=written))
     return 0
 
 

@@ -13,6 +13,9 @@
     data/                the course data: real data with PROVENANCE.md, SYNTHETIC datasets
     wheelhouse/          every wheel the lab needs on this platform, and the lab itself
     constraints.txt      the pinned versions (requirements.lock)
+    debs/                the classroom's Debian packages for Debian 12 amd64 (the proxy,
+                         Node.js, python3.11-venv) with SHA256SUMS and PACKAGES.txt, when
+                         built on Debian 12 amd64 with the registry at hand (course.publish.debs)
 
 The wheelhouse is built with `pip wheel` against the pinned set (from the package
 registry) and kept under book/_build; it is refreshed only when requirements.lock or
@@ -36,6 +39,7 @@ from course.errors import UserError
 from course.manifest import curriculum, repo_root
 from course.messages import t
 from course.publish import book, worksheets
+from course.publish import debs as classroom_debs
 
 TOP = "dgt-lab"
 LAO = "lo"
@@ -157,23 +161,48 @@ def _add_tree(archive: zipfile.ZipFile, source: Path, prefix: str) -> None:
             archive.write(path, f"{prefix}/{path.relative_to(source).as_posix()}")
 
 
-def readme_text() -> str:
-    """The offline README, with this platform's Python version filled in."""
+def _keep_variant(text: str, keep: str, drop: str) -> str:
+    """Keep the README's `<!-- classroom:keep -->` block (without its marks), drop the other."""
+    text = re.sub(
+        rf"<!-- classroom:{drop} -->.*?<!-- /classroom:{drop} -->\n", "", text, flags=re.S
+    )
+    return text.replace(f"<!-- classroom:{keep} -->\n", "").replace(
+        f"<!-- /classroom:{keep} -->\n", ""
+    )
+
+
+def _add_debs(archive: zipfile.ZipFile, deb_files: list[Path]) -> None:
+    """Put the `.deb` files in `debs/`, with their SHA256SUMS and a PACKAGES.txt list."""
+    for path in deb_files:
+        archive.write(path, f"{TOP}/debs/{path.name}", zipfile.ZIP_STORED)
+    folder = deb_files[0].parent
+    archive.write(folder / classroom_debs.SUMS, f"{TOP}/debs/{classroom_debs.SUMS}")
+    names = "".join(f"{path.name.split('_')[0]}\n" for path in deb_files)
+    archive.writestr(f"{TOP}/debs/PACKAGES.txt", names)
+
+
+def readme_text(with_debs: bool = True) -> str:
+    """The offline README, with this platform's Python version and the classroom part filled in."""
     template = (book.book_dir() / "_bundle" / "README.md").read_text(encoding="utf-8")
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    return template.replace("{python}", python).replace("{machine}", platform.machine())
+    text = template.replace("{python}", python).replace("{machine}", platform.machine())
+    return _keep_variant(text, *(("with", "without") if with_debs else ("without", "with")))
 
 
 def make_bundle(
     target: Path | None = None,
     wheelhouse: Path | None = None,
     build: bool = True,
+    debs: Path | None = None,
+    classroom: bool = True,
 ) -> Path:
     """Write the USB bundle zip (atomically); return its path.
 
     With `build`, the HTML book (English and Lao editions) and the PDF are (re)built
     first; without it, the existing ones are used: the English book and the PDF must be
     there, and the Lao edition goes in when it has been built (a line says when it has not).
+    `debs` is the folder that caches the classroom's Debian packages (default under
+    book/_build); `classroom=False` leaves them out. Without them the README says so.
     """
     from course.publish import edition
     from course.publish import pdf as book_pdf
@@ -191,6 +220,7 @@ def make_bundle(
         if not needed.is_file():
             raise UserError(t("bundle.missing", path=needed))
     wheels = build_wheelhouse(wheelhouse)
+    deb_files = classroom_debs.collect(debs) if classroom else None
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     try:
@@ -199,7 +229,7 @@ def make_bundle(
             _trainee_exercises(exercises)
             worksheets.make_kit(Path(work) / "worksheets")
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr(f"{TOP}/README.md", readme_text())
+                archive.writestr(f"{TOP}/README.md", readme_text(bool(deb_files)))
                 archive.write(lock_file(), f"{TOP}/constraints.txt")
                 _add_tree(archive, html_dir, f"{TOP}/book/html")
                 if lao_html is not None:
@@ -215,6 +245,8 @@ def make_bundle(
                 _add_tree(archive, FILES, f"{TOP}/data")
                 for wheel in sorted(wheels.glob("*.whl")):
                     archive.write(wheel, f"{TOP}/wheelhouse/{wheel.name}", zipfile.ZIP_STORED)
+                if deb_files:
+                    _add_debs(archive, deb_files)
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -250,16 +250,31 @@ def cards_html(cards: list[Card], address: str) -> str:
 
 
 def print_cards(cards: list[Card], address: str, target: Path) -> Path:
-    """Print the cards to `target` (a PDF, mode 600: it holds passwords) through chromium."""
+    """Print the cards to `target` (a PDF, mode 600: it holds passwords) through chromium.
+
+    Where the PDF cannot be made (no chromium or playwright, as on a machine installed
+    from the USB bundle), the same page is written as `target` with `.html` (mode 600),
+    for any web browser to print: the passwords are shown once, so the cards must not
+    be lost. Returns the file written.
+    """
     from course.printing import print_to_pdf
 
     target.parent.mkdir(parents=True, exist_ok=True)
+    page = cards_html(cards, address)
     with tempfile.TemporaryDirectory(prefix="dgt-cards-") as folder:
         source = Path(folder) / "cards.html"
-        source.write_text(cards_html(cards, address), encoding="utf-8")
+        source.write_text(page, encoding="utf-8")
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-        print_to_pdf(source, tmp)
-        os.chmod(tmp, 0o600)
-        tmp.replace(target)
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+            try:
+                print_to_pdf(source, tmp)
+            except UserError as error:
+                print(t("classroom.accounts.no_pdf", reason=str(error)))
+                target = target.with_suffix(".html")
+                tmp.write_text(page, encoding="utf-8")
+            os.chmod(tmp, 0o600)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
     return target

@@ -254,11 +254,24 @@ def _zombie(pid: int) -> bool:
     return stat[stat.rfind(")") + 2] == "Z"
 
 
+def _proxy_pid(room: Room) -> int | None:
+    """The room's proxy, while it runs (JupyterHub writes its pid file)."""
+    with contextlib.suppress(OSError, ValueError):
+        proxy = int((room.state / "proxy.pid").read_text().strip())
+        if b"configurable-http-proxy" in Path(f"/proc/{proxy}/cmdline").read_bytes():
+            return proxy
+    return None
+
+
 def stop(quiet: bool = False) -> int:
-    """Stop the hub, its proxy and every server of the room (the homes stay)."""
+    """Stop the hub, its proxy and every server of the room (the homes stay).
+
+    A proxy left behind by a hub that died (a start that failed) is stopped too.
+    """
     room = Room.load()
     pid = running_pid(room)
-    if pid is None and not room_processes(room):
+    if pid is None and _proxy_pid(room) is None and not room_processes(room):
+        room.pid_file.unlink(missing_ok=True)
         if not quiet:
             print(t("classroom.not_running"))
         return 0
@@ -272,9 +285,9 @@ def stop(quiet: bool = False) -> int:
     for other in left:
         with contextlib.suppress(ProcessLookupError):
             os.kill(other, signal.SIGKILL)
-    with contextlib.suppress(OSError, ValueError):
-        proxy = int((room.state / "proxy.pid").read_text().strip())
-        if b"configurable-http-proxy" in Path(f"/proc/{proxy}/cmdline").read_bytes():
+    proxy = _proxy_pid(room)
+    if proxy is not None:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(proxy, signal.SIGTERM)
     _wait_gone(room_processes(room), 5)
     room.pid_file.unlink(missing_ok=True)

@@ -61,6 +61,9 @@ c.Spawner.args = [
     "--MappingKernelManager.cull_idle_timeout=1800",
     "--MappingKernelManager.cull_interval=300",
     "--MappingKernelManager.cull_connected=True",
+    # A terminal runs bash as a plain (not login) shell, so it keeps the server's PATH,
+    # which has `dgt` first: a login shell reads /etc/profile, which resets PATH on Debian.
+    "--ServerApp.terminado_settings=shell_command=/bin/bash",
 ]
 
 # Fair use: a server idle for an hour is stopped (its files stay in the home).
