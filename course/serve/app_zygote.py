@@ -92,6 +92,30 @@ def preload() -> None:
         sys.stderr.write(f"apps kernel factory: could not warm the data: {error!r}\n")
 
 
+#: The app modules whose first view the factory draws before it forks (their `draw_defaults`).
+APP_UIS = (
+    "course.serve.ui.egdi_explorer",
+    "course.serve.ui.maturity_assessment",
+    "course.serve.ui.roadmap_builder",
+    "course.serve.ui.me_dashboard",
+)
+
+
+def draw_defaults() -> None:
+    """Draw every app's first view into the drawing cache (course.serve.ui.common.drawn).
+
+    Every visitor's first view of an app is the same: drawn here once, each forked kernel
+    finds it ready, and only a visitor who changes a control pays for a new drawing.
+    """
+    for name in APP_UIS:
+        try:
+            draw = getattr(importlib.import_module(name), "draw_defaults", None)
+            if draw is not None:
+                draw()
+        except Exception as error:  # an optimisation: the kernel draws it itself then
+            sys.stderr.write(f"apps kernel factory: could not draw {name}: {error!r}\n")
+
+
 def _become_kernel(request: dict, answer: int) -> None:
     """In the forked child: detach, take the visitor's environment, run an IPython kernel (never returns)."""
     try:
@@ -146,6 +170,7 @@ def main() -> None:
     started = time.monotonic()
     os.environ.update(KERNEL_ENV)
     preload()
+    draw_defaults()
     gc.collect()
     gc.freeze()  # keep loaded objects out of the children's garbage collection (fewer copies)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
