@@ -124,6 +124,7 @@ def served(app: str, visitors: int) -> dict:
             seconds - kernels_before.get(pid, 0.0) for pid, seconds in kernels_after.items()
         )
         live = sum(1 for v in visits if v.live)
+        started = len(set(kernels_after) - set(kernels_before))
         for visit in visits:
             apps_client.close(visit, server.url)
         return {
@@ -131,7 +132,11 @@ def served(app: str, visitors: int) -> dict:
             "live": live,
             "server_cpu_s_per_visitor": round((server_after - server_before) / visitors, 3),
             "kernel_cpu_s_per_visitor": round(kernel_cpu / visitors, 3),
-            "kernels_counted": len(kernels_after),
+            "kernels_started": started,
+            "server_cpu_s_per_kernel_started": round(
+                (server_after - server_before) / max(1, started), 3
+            ),
+            "kernel_cpu_s_per_kernel_started": round(kernel_cpu / max(1, started), 3),
             "load_average": [round(x, 2) for x in os.getloadavg()],
         }
     finally:

@@ -111,3 +111,71 @@ def test_the_cache_is_per_language_and_bounded(monkeypatch):
     common.drawn(("m",), draw)
     common.drawn(("n",), draw)
     assert len(common._DRAWINGS) <= 2
+
+
+def test_factory_reads_requests_line_by_line_and_sees_what_waits():
+    """The factory's request reader: nothing waiting, then two requests in one write, then the end."""
+    import json
+    import os
+
+    read_end, write_end = os.pipe()
+    try:
+        requests = app_zygote.Requests(read_end)
+        assert not requests.waiting()
+        os.write(
+            write_end,
+            (json.dumps({"argv": ["a"]}) + "\n" + json.dumps({"argv": ["b"]}) + "\n").encode(),
+        )
+        assert requests.waiting()
+        assert requests.next() == {"argv": ["a"]}
+        assert requests.waiting()  # the second one is in the reader's buffer, not the pipe
+        assert requests.next() == {"argv": ["b"]}
+        os.close(write_end)
+        write_end = -1
+        assert requests.next() is None
+    finally:
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)
+
+
+def test_page_templates_are_compiled_once_per_server():
+    """Two Jinja environments (two page renders) share compiled templates; a changed template compiles again."""
+    import jinja2
+
+    from course.serve import app_server
+
+    cache = app_server._template_bytecode_cache()
+    templates = {"page.html": "<p>{{ name }}</p>"}
+    compiled = []
+
+    class Counting(jinja2.Environment):
+        def _compile(self, source, filename):
+            compiled.append(filename)
+            return super()._compile(source, filename)
+
+    def render(name: str) -> str:
+        env = Counting(loader=jinja2.DictLoader(templates), bytecode_cache=cache)
+        return env.get_template("page.html").render(name=name)
+
+    assert render("a") == "<p>a</p>" and render("b") == "<p>b</p>"
+    assert len(compiled) == 1
+    templates["page.html"] = "<h1>{{ name }}</h1>"
+    assert render("c") == "<h1>c</h1>" and len(compiled) == 2
+
+
+def test_the_server_skips_the_slow_optional_imports():
+    """In the apps server the IRI checker's grammar library is never loaded (jsonschema does without it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from course.serve import app_server; app_server._skip_slow_imports();"
+        "import jsonschema._format, voila.app; "
+        "print(sys.modules.get('rfc3987_syntax') is None)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "True"

@@ -26,6 +26,7 @@ import gc
 import importlib
 import json
 import os
+import select
 import signal
 import sys
 import time
@@ -165,21 +166,58 @@ def spawn(request: dict) -> dict:
     return {"error": text or "the kernel ended before it started"}
 
 
+class Requests:
+    """The server's requests, one JSON line each, read from a file descriptor without read-ahead surprises."""
+
+    def __init__(self, fd: int = 0) -> None:
+        self.fd = fd
+        self.buffer = b""
+
+    def waiting(self) -> bool:
+        """True if a request has come (or is coming) and not been read yet."""
+        return b"\n" in self.buffer or bool(select.select([self.fd], [], [], 0)[0])
+
+    def next(self) -> dict | None:
+        """The next request (waits for it); None at the end of input."""
+        while b"\n" not in self.buffer:
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+
 def main() -> None:
-    """Load everything once, then fork kernels on request until the server's end of input."""
+    """Load everything once, then fork kernels on request until the server's end of input.
+
+    The factory says it is ready as soon as the modules are loaded, so that the first
+    kernels (and the first page) do not wait; it draws the apps' first views the first
+    time no request is waiting, and every kernel forked after that finds them drawn.
+    """
     started = time.monotonic()
     os.environ.update(KERNEL_ENV)
     preload()
-    draw_defaults()
     gc.collect()
     gc.freeze()  # keep loaded objects out of the children's garbage collection (fewer copies)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the server, which stops us
     _reply({"ready": True, "pid": os.getpid(), "seconds": round(time.monotonic() - started, 3)})
     kernels: list[int] = []
+    requests = Requests()
+    drawn = False
     try:
-        for line in sys.stdin:
-            answer = spawn(json.loads(line))
+        while True:
+            if not drawn and not requests.waiting():
+                draw_defaults()
+                gc.collect()
+                gc.freeze()
+                drawn = True
+                continue
+            request = requests.next()
+            if request is None:
+                break
+            answer = spawn(request)
             kernels = [pid for pid in kernels if os.path.exists(f"/proc/{pid}")]
             if "pid" in answer:
                 kernels.append(answer["pid"])
