@@ -179,3 +179,23 @@ def test_the_server_skips_the_slow_optional_imports():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "True"
+
+
+def test_comms_are_silent_until_show_and_still_register():
+    """A pre-run app's widget messages are held back (the comms still open); `show` lets them through again."""
+    import comm
+    import ipykernel.ipkernel  # noqa: F401 (makes comm.create_comm give a kernel's comms, as in an app kernel)
+    import ipywidgets
+
+    common.silence_comms()
+    try:
+        before = common._SILENT["dropped"]
+        slider = ipywidgets.IntSlider()
+        assert common._SILENT["dropped"] > before  # its comm_open went nowhere
+        assert comm.get_comm_manager().get_comm(slider.comm.comm_id) is slider.comm
+        common.show(slider)
+        dropped = common._SILENT["dropped"]
+        slider.value = 3
+        assert common._SILENT["dropped"] == dropped  # after show: sent the usual way
+    finally:
+        common.speak_comms()

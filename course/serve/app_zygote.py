@@ -139,6 +139,12 @@ def _become_kernel(request: dict, answer: int) -> None:
         sys.argv = ["ipykernel_launcher", *argv]
         os.write(answer, str(os.getpid()).encode())
         os.close(answer)
+        from course.serve.app_server import PAGE_STATE_ENV
+
+        if os.environ.get(PAGE_STATE_ENV) == "1":
+            from course.serve.ui.common import silence_comms
+
+            silence_comms()  # until the app has written its state into the page (show)
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance()

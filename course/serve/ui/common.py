@@ -282,3 +282,41 @@ def show(app: Any) -> None:
         import ipywidgets
 
         display({STATE_MIME: ipywidgets.Widget.get_manager_state(drop_defaults=False)}, raw=True)
+    speak_comms()
+
+
+# A kernel of the apps server builds its app before any page is connected (Voila runs it
+# ahead, for the pool), and the page draws the widgets from the state that `show` writes
+# into it. The comm messages of that build (one "comm_open" per widget, "update" after
+# each change: hundreds for the self-assessment) would reach only the server, which
+# decodes and drops them. The warm factory (course/serve/app_zygote.py) makes each kernel
+# start with them held back; `show` lets them through again, so that everything after it
+# (a visitor's clicks, widgets made later) goes to the page as usual.
+_SILENT = {"on": False, "dropped": 0}
+
+
+def silence_comms() -> None:
+    """Drop the widget comms' messages until `speak_comms` (the comms themselves still open and register)."""
+    from ipykernel.comm.comm import BaseComm
+    from ipykernel.kernelbase import Kernel
+
+    if not getattr(BaseComm.publish_msg, "dgt_silent", False):
+        publish = BaseComm.publish_msg
+
+        def publish_msg(self, *args: Any, **kwargs: Any) -> None:
+            if _SILENT["on"]:
+                _SILENT["dropped"] += 1
+                # as the real one does: ipywidgets sends nothing on a comm without its kernel
+                if self.kernel is None and Kernel.initialized():
+                    self.kernel = Kernel.instance()
+                return None
+            return publish(self, *args, **kwargs)
+
+        publish_msg.dgt_silent = True  # type: ignore[attr-defined]
+        BaseComm.publish_msg = publish_msg
+    _SILENT["on"] = True
+
+
+def speak_comms() -> None:
+    """Let the widget comms' messages through again (after `silence_comms`)."""
+    _SILENT["on"] = False
