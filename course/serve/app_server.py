@@ -21,7 +21,11 @@
   (the page script loads none), and the template or theme cannot be swapped by a URL
   parameter;
 - a landing page at "/" listing the apps by their catalogue titles, in place of
-  Voila's file tree (the tree and the contents API are not served at all).
+  Voila's file tree (the tree and the contents API are not served at all);
+- a quick start and cheap pages: the page templates are compiled once per server (a
+  shared Jinja bytecode cache), and an import that only checks event schemas' "iri"
+  format (SKIPPED_IMPORTS) is skipped; each app's first view comes drawn from the
+  factory (course.serve.ui.common.drawn).
 
 Voila is imported only when the server starts, so `import course.serve.app_server` stays light.
 """
