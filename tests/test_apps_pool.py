@@ -112,6 +112,29 @@ def test_command_forks_kernels_and_fills_the_pool_at_once():
 # A real server -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
+def test_cold_start_listens_and_serves_the_first_app_soon():
+    """`dgt apps` listens in a few seconds (no heavy import before it) and the first app is live soon after.
+
+    The bounds are loose (the machine is shared); the benchmark, bench/apps_coldstart.py,
+    gives the real times (about 1 s to listening, 4 s to the first app live).
+    """
+    port = free_port()
+    started = time.monotonic()
+    server = Server(app_server.command(port), port, cwd=APPS_DIR)
+    try:
+        wait_for_http(server.url + "/", timeout=60)
+        listening = time.monotonic() - started
+        visit = apps_client.open_app(server.url, EGDI, 90)
+        live = time.monotonic() - started
+        assert visit.live, visit.error
+        apps_client.close(visit, server.url)
+    finally:
+        server.stop()
+    assert listening < 15, listening
+    assert live < 45, live
+
+
 @pytest.fixture(scope="module")
 def elastic():
     server = start({"DGT_APPS_IDLE_SECONDS": "3", "DGT_APPS_MAX_POOL": "4"})

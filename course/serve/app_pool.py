@@ -7,7 +7,7 @@ the requests of the last WINDOW seconds (at most MAX_POOL), and starts the missi
 kernels at once; once an app has had no request for IDLE seconds, its pool goes back to
 BASE_POOL and the spare kernels are stopped. Kernels are cheap to start because they are
 forks of the warm factory (course/serve/app_zygote.py); running the app is not, so at
-most RENDERS of them (one per core) run their app at once, in the order they were asked
+most RENDERS of them (two per core) run their app at once, in the order they were asked
 for.
 
 When the server already runs MAX_KERNELS kernels, or the computer has less than
@@ -38,10 +38,12 @@ SHRINK_EVERY = min(5.0, max(0.5, IDLE / 3))
 MAX_KERNELS = int(os.environ.get("DGT_APPS_MAX_KERNELS", "80"))  # kernels the server runs at most
 MEMORY_RESERVE_MB = int(os.environ.get("DGT_APPS_MEMORY_RESERVE_MB", "200"))
 RETRY_AFTER = 5  # seconds the busy page asks the visitor to wait
-# Kernels that run their app at the same time. The apps are CPU-bound: thirty kernels
-# drawing charts at once on two cores all finish late together; one per core finishes
-# them in the order the visitors came, so the first ones are live early.
-RENDERS = int(os.environ.get("DGT_APPS_RENDERS", str(os.cpu_count() or 2)))
+# Kernels that run their app at the same time. Thirty kernels at once on two cores all
+# finish late together; a few at a time finish in the order the visitors came, so the
+# first ones are live early. Two per core: now that an app's first view comes drawn
+# (course.serve.ui.common.drawn), a kernel's start is as much waiting (the kernel's
+# sockets, the server's messages) as CPU, and one per core left the cores idle.
+RENDERS = int(os.environ.get("DGT_APPS_RENDERS", str(2 * (os.cpu_count() or 2))))
 
 
 def pool_target(recent_requests: int, base: int = BASE_POOL, maximum: int = MAX_POOL) -> int:

@@ -21,7 +21,11 @@
   (the page script loads none), and the template or theme cannot be swapped by a URL
   parameter;
 - a landing page at "/" listing the apps by their catalogue titles, in place of
-  Voila's file tree (the tree and the contents API are not served at all).
+  Voila's file tree (the tree and the contents API are not served at all);
+- a quick start and cheap pages: the page templates are compiled once per server (a
+  shared Jinja bytecode cache), and an import that only checks event schemas' "iri"
+  format (SKIPPED_IMPORTS) is skipped; each app's first view comes drawn from the
+  factory (course.serve.ui.common.drawn).
 
 Voila is imported only when the server starts, so `import course.serve.app_server` stays light.
 """
@@ -168,15 +172,63 @@ li.dgt-app p {{ margin: 0.3rem 0; }}
 </body></html>"""
 
 
+# Imported by jsonschema (through jupyter_events, through Voila) only to check the "iri"
+# format of event schemas, which the apps server does not use; at import it builds some
+# forty Lark grammars, over a second of CPU at every start of `dgt apps`.
+SKIPPED_IMPORTS = ("rfc3987_syntax",)
+
+
+def _skip_slow_imports() -> None:
+    """Make the imports in SKIPPED_IMPORTS fail at once (their users fall back without them)."""
+    for name in SKIPPED_IMPORTS:
+        sys.modules.setdefault(name, None)  # type: ignore[assignment]
+
+
+def _template_bytecode_cache():
+    """A Jinja bytecode cache in memory, shared by every page render of this server.
+
+    Voila makes a new exporter, and so a new Jinja environment, for every page; without
+    a shared cache each render compiled the page templates again (about 0.3 CPU s a
+    page). The cache is keyed by template name and file and checked against the source,
+    so a changed template is compiled again.
+    """
+    import jinja2
+
+    class MemoryBytecodeCache(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self.store: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            code = self.store.get(bucket.key)
+            if code is not None:
+                bucket.bytecode_from_string(code)
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            self.store[bucket.key] = bucket.bytecode_to_string()
+
+    return MemoryBytecodeCache()
+
+
 def _server_class():
     """Voila's application with the landing page in place of the file tree (imports Voila)."""
     import tornado.web
     from jupyter_server.utils import url_path_join
     from voila.app import Voila
+    from voila.exporter import VoilaExporter
     from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.contentshandler import VoilaContentsHandler
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    bytecode = _template_bytecode_cache()
+    create_environment = VoilaExporter._create_environment
+
+    def _create_environment(exporter: VoilaExporter):
+        environment = create_environment(exporter)
+        environment.bytecode_cache = bytecode
+        return environment
+
+    VoilaExporter._create_environment = _create_environment  # this server process only
 
     class LandingHandler(tornado.web.RequestHandler):
         """GET / : the list of apps."""
@@ -281,6 +333,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from course.serve.app_factory import FACTORY
 
     FACTORY.start()  # loads the apps' modules while Voila is imported
+    _skip_slow_imports()
     _server_class().launch_instance(list(sys.argv[1:] if argv is None else argv))
 
 

@@ -26,6 +26,7 @@ import gc
 import importlib
 import json
 import os
+import select
 import signal
 import sys
 import time
@@ -92,6 +93,30 @@ def preload() -> None:
         sys.stderr.write(f"apps kernel factory: could not warm the data: {error!r}\n")
 
 
+#: The app modules whose first view the factory draws before it forks (their `draw_defaults`).
+APP_UIS = (
+    "course.serve.ui.egdi_explorer",
+    "course.serve.ui.maturity_assessment",
+    "course.serve.ui.roadmap_builder",
+    "course.serve.ui.me_dashboard",
+)
+
+
+def draw_defaults() -> None:
+    """Draw every app's first view into the drawing cache (course.serve.ui.common.drawn).
+
+    Every visitor's first view of an app is the same: drawn here once, each forked kernel
+    finds it ready, and only a visitor who changes a control pays for a new drawing.
+    """
+    for name in APP_UIS:
+        try:
+            draw = getattr(importlib.import_module(name), "draw_defaults", None)
+            if draw is not None:
+                draw()
+        except Exception as error:  # an optimisation: the kernel draws it itself then
+            sys.stderr.write(f"apps kernel factory: could not draw {name}: {error!r}\n")
+
+
 def _become_kernel(request: dict, answer: int) -> None:
     """In the forked child: detach, take the visitor's environment, run an IPython kernel (never returns)."""
     try:
@@ -114,6 +139,12 @@ def _become_kernel(request: dict, answer: int) -> None:
         sys.argv = ["ipykernel_launcher", *argv]
         os.write(answer, str(os.getpid()).encode())
         os.close(answer)
+        from course.serve.app_server import PAGE_STATE_ENV
+
+        if os.environ.get(PAGE_STATE_ENV) == "1":
+            from course.serve.ui.common import silence_comms
+
+            silence_comms()  # until the app has written its state into the page (show)
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance()
@@ -141,8 +172,35 @@ def spawn(request: dict) -> dict:
     return {"error": text or "the kernel ended before it started"}
 
 
+class Requests:
+    """The server's requests, one JSON line each, read from a file descriptor without read-ahead surprises."""
+
+    def __init__(self, fd: int = 0) -> None:
+        self.fd = fd
+        self.buffer = b""
+
+    def waiting(self) -> bool:
+        """True if a request has come (or is coming) and not been read yet."""
+        return b"\n" in self.buffer or bool(select.select([self.fd], [], [], 0)[0])
+
+    def next(self) -> dict | None:
+        """The next request (waits for it); None at the end of input."""
+        while b"\n" not in self.buffer:
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+
 def main() -> None:
-    """Load everything once, then fork kernels on request until the server's end of input."""
+    """Load everything once, then fork kernels on request until the server's end of input.
+
+    The factory says it is ready as soon as the modules are loaded, so that the first
+    kernels (and the first page) do not wait; it draws the apps' first views the first
+    time no request is waiting, and every kernel forked after that finds them drawn.
+    """
     started = time.monotonic()
     os.environ.update(KERNEL_ENV)
     preload()
@@ -152,9 +210,20 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the server, which stops us
     _reply({"ready": True, "pid": os.getpid(), "seconds": round(time.monotonic() - started, 3)})
     kernels: list[int] = []
+    requests = Requests()
+    drawn = False
     try:
-        for line in sys.stdin:
-            answer = spawn(json.loads(line))
+        while True:
+            if not drawn and not requests.waiting():
+                draw_defaults()
+                gc.collect()
+                gc.freeze()
+                drawn = True
+                continue
+            request = requests.next()
+            if request is None:
+                break
+            answer = spawn(request)
             kernels = [pid for pid in kernels if os.path.exists(f"/proc/{pid}")]
             if "pid" in answer:
                 kernels.append(answer["pid"])

@@ -8,6 +8,7 @@ written as inline SVG with real text, so a screen reader (and a test) can read t
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import math
@@ -18,10 +19,55 @@ from typing import Any
 
 import pandas as pd
 
-from course.messages import t
+from course.messages import get_language, t
 from course.serve.app_server import PAGE_STATE_ENV
 
 Formatter = Callable[[Any], str]
+
+# The drawing cache: what the apps show for given inputs, made once per process. Every
+# visitor's first view of an app is the same, so the warm kernel factory draws the
+# default views before it forks (course/serve/app_zygote.py) and each kernel finds them
+# here; only a visitor who changes a control pays for a new drawing. The values are
+# immutable (strings, tuples of strings), and each kernel is a process of its own, so
+# no visitor's drawing reaches another.
+_DRAWINGS: dict[tuple, Any] = {}
+MAX_DRAWINGS = 256  # kept per process at most (a visitor's own drawings included)
+DRAWING_STATS = {"hits": 0, "drawn": 0}
+
+
+def drawn(key: tuple, draw: Callable[[], Any]) -> Any:
+    """What `draw()` returns for `key` in the current language: made the first time, reused after.
+
+    `draw` must return an immutable value (a string, or a tuple of strings) that depends
+    only on `key` and the language; `key` holds only hashable, immutable values (use
+    `fingerprint` for a data frame).
+    """
+    full = (get_language(), *key)
+    found = _DRAWINGS.get(full)
+    if found is not None:
+        DRAWING_STATS["hits"] += 1
+        return found
+    value = draw()
+    DRAWING_STATS["drawn"] += 1
+    if len(_DRAWINGS) >= MAX_DRAWINGS:
+        _DRAWINGS.pop(next(iter(_DRAWINGS)))  # the oldest goes
+    _DRAWINGS[full] = value
+    return value
+
+
+def forget_drawings() -> None:
+    """Empty the drawing cache (and its counters)."""
+    _DRAWINGS.clear()
+    DRAWING_STATS.update(hits=0, drawn=0)
+
+
+def fingerprint(*frames: pd.DataFrame) -> str:
+    """A short digest of data frames' columns, index and values (equal frames, equal digest)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for frame in frames:
+        digest.update(repr((list(frame.columns), [str(d) for d in frame.dtypes])).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
 
 
 def esc(value: object) -> str:
@@ -236,3 +282,41 @@ def show(app: Any) -> None:
         import ipywidgets
 
         display({STATE_MIME: ipywidgets.Widget.get_manager_state(drop_defaults=False)}, raw=True)
+    speak_comms()
+
+
+# A kernel of the apps server builds its app before any page is connected (Voila runs it
+# ahead, for the pool), and the page draws the widgets from the state that `show` writes
+# into it. The comm messages of that build (one "comm_open" per widget, "update" after
+# each change: hundreds for the self-assessment) would reach only the server, which
+# decodes and drops them. The warm factory (course/serve/app_zygote.py) makes each kernel
+# start with them held back; `show` lets them through again, so that everything after it
+# (a visitor's clicks, widgets made later) goes to the page as usual.
+_SILENT = {"on": False, "dropped": 0}
+
+
+def silence_comms() -> None:
+    """Drop the widget comms' messages until `speak_comms` (the comms themselves still open and register)."""
+    from ipykernel.comm.comm import BaseComm
+    from ipykernel.kernelbase import Kernel
+
+    if not getattr(BaseComm.publish_msg, "dgt_silent", False):
+        publish = BaseComm.publish_msg
+
+        def publish_msg(self, *args: Any, **kwargs: Any) -> None:
+            if _SILENT["on"]:
+                _SILENT["dropped"] += 1
+                # as the real one does: ipywidgets sends nothing on a comm without its kernel
+                if self.kernel is None and Kernel.initialized():
+                    self.kernel = Kernel.instance()
+                return None
+            return publish(self, *args, **kwargs)
+
+        publish_msg.dgt_silent = True  # type: ignore[attr-defined]
+        BaseComm.publish_msg = publish_msg
+    _SILENT["on"] = True
+
+
+def speak_comms() -> None:
+    """Let the widget comms' messages through again (after `silence_comms`)."""
+    _SILENT["on"] = False

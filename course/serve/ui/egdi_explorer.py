@@ -10,6 +10,7 @@ from course.serve.ui import common, header
 
 APP = "egdi-explorer"
 DEFAULT_COUNTRIES = ("LAO", "KHM", "MMR", "VNM", "THA")
+DEFAULT_YEAR, DEFAULT_MEASURE = 2024, "egdi"
 DIGITS = 3
 
 
@@ -88,11 +89,13 @@ class Explorer:
         )
         self.measure = widgets.Dropdown(
             options=[(t(f"chart.measure.{m}"), m) for m in egdi_peers.MEASURES],
-            value="egdi",
+            value=DEFAULT_MEASURE,
             description=t("app.egdi-explorer.measure"),
         )
         self.year = widgets.Dropdown(
-            options=list(data.EGDI_YEARS), value=2024, description=t("app.egdi-explorer.year")
+            options=list(data.EGDI_YEARS),
+            value=DEFAULT_YEAR,
+            description=t("app.egdi-explorer.year"),
         )
         self.message = widgets.HTML()
         self.trend = widgets.HTML()
@@ -118,25 +121,47 @@ class Explorer:
         self.widget.add_class("dgt-app")
 
     def redraw(self, *_: object) -> None:
-        """Recompute every output from the current choices."""
-        chosen = list(self.countries.value)
+        """Recompute every output from the current choices (drawn once per choice, see `views`)."""
+        chosen = tuple(self.countries.value)
         year, measure = int(self.year.value), str(self.measure.value)
+        trend, self.peers.value, self.download.value, self.gaps.value = views(chosen, year, measure)
         if chosen:
             self.message.value = ""
-            fig, ax = common.figure(7, 4)
-            charts.trend(chosen, measure, ax=ax)
-            self.trend.value = common.svg(fig, ax.get_title())
+            self.trend.value = trend
         else:
             self.message.value = common.message(t("app.egdi-explorer.pick_one"))
-        self.peers.value = peer_html(year, measure)
-        csv = asean_table(year, measure).to_csv(index=False)
-        self.download.value = common.download_link(csv, f"asean-{measure}-{year}.csv", "text/csv")
-        fig, ax = common.figure(6, 3.2)
-        charts.gaps(egdi_peers.component_gaps("LAO", year), "Lao PDR", ax=ax)
-        heading = t("app.egdi-explorer.gaps_heading", year=year)
-        self.gaps.value = (
-            f"<h3>{common.esc(heading)}</h3>" + gaps_html(year) + common.svg(fig, heading)
-        )
+
+
+def views(chosen: tuple[str, ...], year: int, measure: str) -> tuple[str, str, str, str]:
+    """The explorer's trend chart, ASEAN table, CSV link and gaps for these choices (cached).
+
+    The trend is empty when no country is chosen.
+    """
+    return common.drawn(
+        ("egdi-explorer", chosen, year, measure), lambda: draw(chosen, year, measure)
+    )
+
+
+def draw(chosen: tuple[str, ...], year: int, measure: str) -> tuple[str, str, str, str]:
+    """Draw what `views` returns (no cache)."""
+    trend = ""
+    if chosen:
+        fig, ax = common.figure(7, 4)
+        charts.trend(list(chosen), measure, ax=ax)
+        trend = common.svg(fig, ax.get_title())
+    peers = peer_html(year, measure)
+    csv = asean_table(year, measure).to_csv(index=False)
+    download = common.download_link(csv, f"asean-{measure}-{year}.csv", "text/csv")
+    fig, ax = common.figure(6, 3.2)
+    charts.gaps(egdi_peers.component_gaps("LAO", year), "Lao PDR", ax=ax)
+    heading = t("app.egdi-explorer.gaps_heading", year=year)
+    gaps = f"<h3>{common.esc(heading)}</h3>" + gaps_html(year) + common.svg(fig, heading)
+    return trend, peers, download, gaps
+
+
+def draw_defaults() -> None:
+    """Put the explorer's first view (its default choices) into the drawing cache."""
+    views(DEFAULT_COUNTRIES, DEFAULT_YEAR, DEFAULT_MEASURE)
 
 
 def explorer():

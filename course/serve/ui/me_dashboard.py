@@ -22,6 +22,7 @@ INDICATORS, ACTUALS, FEEDBACK = "me_indicators", "me_actuals", "citizen_feedback
 GROUPS = ("service", "province", "area", "sex", "age_group", "ethnic_group")
 OUTCOMES = ("satisfaction", "waiting_time", "staff_helpful", "clear_information")
 LEVELS = (0.90, 0.95, 0.99)
+DEFAULT_BREAKDOWN = ("service", "satisfaction", 0.95)  # group, outcome, confidence level
 
 
 def value_label(value: object) -> str:
@@ -130,8 +131,7 @@ class Dashboard:
         import ipywidgets as widgets
 
         self.feedback = data.synthetic(FEEDBACK)
-        self.indicators = indicators.validate_indicators(data.synthetic(INDICATORS))
-        self.actuals = indicators.validate_actuals(data.synthetic(ACTUALS), self.indicators)
+        self.indicators, self.actuals = example_tables()
         self.pending: pd.DataFrame | None = None  # uploaded indicators waiting for their actuals
         self.synthetic = True
         wide = {"description_width": "10em"}
@@ -166,19 +166,19 @@ class Dashboard:
         self.trend = widgets.HTML()
         self.group = widgets.Dropdown(
             options=[(t(f"app.me-dashboard.group.{g}"), g) for g in GROUPS],
-            value="service",
+            value=DEFAULT_BREAKDOWN[0],
             description=t("app.me-dashboard.by"),
             style=wide,
         )
         self.outcome = widgets.Dropdown(
             options=[(t(f"app.me-dashboard.outcome.{o}"), o) for o in OUTCOMES],
-            value="satisfaction",
+            value=DEFAULT_BREAKDOWN[1],
             description=t("app.me-dashboard.outcome_label"),
             style=wide,
         )
         self.level = widgets.Dropdown(
             options=[(f"{lv:.0%}", lv) for lv in LEVELS],
-            value=0.95,
+            value=DEFAULT_BREAKDOWN[2],
             description=t("app.me-dashboard.level"),
             style=wide,
         )
@@ -240,8 +240,7 @@ class Dashboard:
 
     def use_example(self, *_: object) -> None:
         """Go back to the shipped SYNTHETIC indicators and tracking table."""
-        self.indicators = indicators.validate_indicators(data.synthetic(INDICATORS))
-        self.actuals = indicators.validate_actuals(data.synthetic(ACTUALS), self.indicators)
+        self.indicators, self.actuals = example_tables()
         self.pending, self.synthetic = None, True
         self.source.value = common.synthetic_banner(INDICATORS) + common.synthetic_banner(ACTUALS)
         self.indicators_message.value = self.actuals_message.value = ""
@@ -326,49 +325,88 @@ class Dashboard:
 
     def tracked(self) -> pd.DataFrame:
         """The indicators tracked up to the chosen year."""
-        as_of = int(self.as_of.value) if str(self.as_of.value).isdigit() else None
-        return indicators.track(self.indicators, self.actuals, as_of)
+        return tracked_rows(self.indicators, self.actuals, str(self.as_of.value))
 
     def show_progress(self, *_: object) -> None:
         """Redraw the status summary, the progress table and chart, and the downloads."""
-        tracked = self.tracked()
-        self.summary.value = summary_html(tracked)
-        self.progress.value = progress_html(tracked)
-        fig, ax = common.figure(7.5, 0.45 * len(tracked) + 1.2, constrained=False)
-        indicator_charts.progress_chart(tracked, self._label(), ax=ax)
-        self.progress_chart.value = common.svg(fig, t("indicators.chart.progress_title"))
-        as_of = int(self.as_of.value) if str(self.as_of.value).isdigit() else 0
-        report = reporting.indicator_report_html(
-            tracked,
-            title=t("app.me-dashboard.report_title"),
-            organisation=t("app.me-dashboard.organisation"),
-            as_of=as_of,
-            source=t("app.me-dashboard.report_source"),
-            synthetic_label=self._label(),
+        self.summary.value, self.progress.value, self.progress_chart.value, self.downloads.value = (
+            progress_views(self.indicators, self.actuals, str(self.as_of.value), self._label())
         )
-        csv = progress_table(tracked).to_csv(index=False)
-        self.downloads.value = common.download_link(
-            csv, f"indicator-progress-{as_of}.csv", "text/csv"
-        ) + common.download_link(report, f"indicator-report-{as_of}.html", "text/html")
 
     def show_trend(self, *_: object) -> None:
         """Draw the milestone path and the reported values of the chosen indicator."""
         if not self.pick.value:
             self.trend.value = ""
             return
-        fig, ax = common.figure(7, 3.8, constrained=False)
-        indicator_charts.milestone_chart(
-            self.indicators, self.actuals, self.pick.value, self._label(), ax=ax
+        self.trend.value = trend_view(
+            self.indicators, self.actuals, str(self.pick.value), self._label()
         )
-        self.trend.value = common.svg(fig, str(self.pick.value))
 
     def show_breakdown(self, *_: object) -> None:
         """Redraw the survey shares by group with their confidence intervals."""
-        group, outcome = self.group.value, self.outcome.value
-        table = labelled(
-            survey.breakdown(self.feedback, group, outcome, level=float(self.level.value)), group
+        self.breakdown.value, self.breakdown_chart.value, self.survey_downloads.value = (
+            breakdown_views(self.feedback, self.group.value, self.outcome.value, self.level.value)
         )
-        self.breakdown.value = breakdown_html(table, group)
+
+
+def tracked_rows(
+    indicator_table: pd.DataFrame, actuals: pd.DataFrame, as_of_text: str
+) -> pd.DataFrame:
+    """The indicators tracked up to the chosen year (all years when none is chosen)."""
+    as_of = int(as_of_text) if as_of_text.isdigit() else None
+    return indicators.track(indicator_table, actuals, as_of)
+
+
+def progress_views(
+    indicator_table: pd.DataFrame, actuals: pd.DataFrame, as_of_text: str, label: str | None
+) -> tuple[str, str, str, str]:
+    """The status summary, progress table, progress chart and downloads (drawn once, then cached)."""
+
+    def draw() -> tuple[str, str, str, str]:
+        rows = tracked_rows(indicator_table, actuals, as_of_text)
+        fig, ax = common.figure(7.5, 0.45 * len(rows) + 1.2, constrained=False)
+        indicator_charts.progress_chart(rows, label, ax=ax)
+        chart = common.svg(fig, t("indicators.chart.progress_title"))
+        as_of = int(as_of_text) if as_of_text.isdigit() else 0
+        report = reporting.indicator_report_html(
+            rows,
+            title=t("app.me-dashboard.report_title"),
+            organisation=t("app.me-dashboard.organisation"),
+            as_of=as_of,
+            source=t("app.me-dashboard.report_source"),
+            synthetic_label=label,
+        )
+        csv = progress_table(rows).to_csv(index=False)
+        downloads = common.download_link(
+            csv, f"indicator-progress-{as_of}.csv", "text/csv"
+        ) + common.download_link(report, f"indicator-report-{as_of}.html", "text/html")
+        return summary_html(rows), progress_html(rows), chart, downloads
+
+    key = ("me-progress", common.fingerprint(indicator_table, actuals), as_of_text, label)
+    return common.drawn(key, draw)
+
+
+def trend_view(
+    indicator_table: pd.DataFrame, actuals: pd.DataFrame, indicator: str, label: str | None
+) -> str:
+    """The milestone chart of one indicator (drawn once, then cached)."""
+
+    def draw() -> str:
+        fig, ax = common.figure(7, 3.8, constrained=False)
+        indicator_charts.milestone_chart(indicator_table, actuals, indicator, label, ax=ax)
+        return common.svg(fig, indicator)
+
+    key = ("me-trend", common.fingerprint(indicator_table, actuals), indicator, label)
+    return common.drawn(key, draw)
+
+
+def breakdown_views(
+    feedback: pd.DataFrame, group: str, outcome: str, level: float
+) -> tuple[str, str, str]:
+    """The survey shares by group: table, chart with intervals, CSV link (drawn once, then cached)."""
+
+    def draw() -> tuple[str, str, str]:
+        table = labelled(survey.breakdown(feedback, group, outcome, level=float(level)), group)
         title = t(
             "app.me-dashboard.breakdown_title",
             outcome=t(f"app.me-dashboard.outcome.{outcome}"),
@@ -376,10 +414,29 @@ class Dashboard:
         )
         fig, ax = common.figure(7, 0.42 * len(table) + 1.3, constrained=False)
         survey_charts.interval_chart(table, group, title, data.synthetic_label(FEEDBACK), ax=ax)
-        self.breakdown_chart.value = common.svg(fig, title)
-        self.survey_downloads.value = common.download_link(
+        downloads = common.download_link(
             table.to_csv(index=False), f"feedback-{outcome}-by-{group}.csv", "text/csv"
         )
+        return breakdown_html(table, group), common.svg(fig, title), downloads
+
+    key = ("me-breakdown", common.fingerprint(feedback), group, outcome, float(level))
+    return common.drawn(key, draw)
+
+
+def draw_defaults() -> None:
+    """Put the dashboard's first view (the shipped SYNTHETIC data, default choices) into the drawing cache."""
+    indicator_table, actuals = example_tables()
+    label = data.synthetic_label(ACTUALS)
+    years = sorted(int(y) for y in actuals["year"].unique())
+    progress_views(indicator_table, actuals, str(years[-1]) if years else "—", label)
+    trend_view(indicator_table, actuals, str(indicator_table["indicator_id"].iloc[0]), label)
+    breakdown_views(data.synthetic(FEEDBACK), *DEFAULT_BREAKDOWN)
+
+
+def example_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The shipped SYNTHETIC indicators and tracking table, checked."""
+    indicator_table = indicators.validate_indicators(data.synthetic(INDICATORS))
+    return indicator_table, indicators.validate_actuals(data.synthetic(ACTUALS), indicator_table)
 
 
 def dashboard():

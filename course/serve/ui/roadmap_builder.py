@@ -173,7 +173,7 @@ class Builder:
         self.weights_error = widgets.HTML()
         self.ranking = widgets.HTML()
         self.start_year = widgets.BoundedIntText(
-            value=datetime.date.today().year + 1,
+            value=default_start_year(),
             min=2000,
             max=2100,
             description=t("app.roadmap-builder.start_year"),
@@ -276,47 +276,27 @@ class Builder:
 
     def refresh(self, *_: object) -> None:
         """Recompute ranking, timetable, budget and risks from the current table and settings."""
-        self.initiatives.value = initiatives_html(self.table)
-        self.export.value = common.download_link(
-            roadmap.to_csv(self.table), "initiatives.csv", "text/csv"
-        )
         self.pick.options = [(t("app.roadmap-builder.new"), "")] + [
             (f"{i} – {n}", i) for i, n in zip(self.table["id"], self.table["name"], strict=True)
         ]
-        weights = {c: w.value for c, w in self.weights.items() if c in self.table.columns}
-        try:
-            self.ranking.value = ranking_html(roadmap.rank(self.table, weights))
-            self.weights_error.value = ""
-        except UserError as error:
-            self.weights_error.value = common.field_error(str(error))
-            self.ranking.value = ""
-        timetable = roadmap.schedule(self.table)
-        year = int(self.start_year.value)
-        fig, ax = common.figure(10, 0.35 * len(timetable) + 1.8, constrained=False)
-        roadmap_charts.gantt(timetable, year, ax=ax)
-        self.gantt.value = common.svg(fig, t("roadmap.chart.gantt_title"))
-        self.schedule.value = schedule_html(timetable)
-        budget = roadmap.budget_by_year(timetable, self.table, year)
-        ceiling: float | None = None
-        self.ceiling_error.value = ""
-        if self.ceiling.value.strip():
-            try:
-                roadmap.over_ceiling(budget, self.ceiling.value.strip())
-                ceiling = float(self.ceiling.value)
-            except (UserError, ValueError) as error:
-                self.ceiling_error.value = common.field_error(str(error))
-        fig, ax = common.figure(6, 3.5, constrained=False)
-        roadmap_charts.budget(budget, ceiling, ax=ax)
-        self.budget_chart.value = common.svg(fig, t("roadmap.chart.budget_title"))
-        self.budget.value = budget_html(budget, ceiling)
+        weights = tuple(
+            sorted((c, int(w.value)) for c, w in self.weights.items() if c in self.table.columns)
+        )
+        (
+            self.initiatives.value,
+            self.export.value,
+            self.ranking.value,
+            self.weights_error.value,
+            self.gantt.value,
+            self.schedule.value,
+            self.ceiling_error.value,
+            self.budget_chart.value,
+            self.budget.value,
+        ) = plan_views(self.table, weights, int(self.start_year.value), self.ceiling.value)
 
     def show_risks(self) -> None:
         """Redraw the risk register and its heat map."""
-        register = roadmap.risk_register(self.risks)
-        self.risk_table.value = risks_html(register)
-        fig, ax = common.figure(6, 5, constrained=False)
-        roadmap_charts.risk_heatmap(self.risks, ax=ax)
-        self.heatmap.value = common.svg(fig, t("roadmap.chart.heatmap_title"))
+        self.risk_table.value, self.heatmap.value = risk_views(self.risks)
 
     # the editor ----------------------------------------------------------------------------
 
@@ -431,6 +411,80 @@ class Builder:
         self.risks = candidate
         self.risk_text.value = ""
         self.show_risks()
+
+
+def plan_views(
+    table: pd.DataFrame, weights: tuple[tuple[str, int], ...], year: int, ceiling: str
+) -> tuple[str, ...]:
+    """The initiatives, CSV link, ranking (or its error), Gantt chart, timetable, ceiling
+    error, budget chart and budget table for a table and settings (drawn once, then cached)."""
+    key = ("roadmap-builder", common.fingerprint(table), weights, year, ceiling)
+    return common.drawn(key, lambda: draw_plan(table, dict(weights), year, ceiling))
+
+
+def draw_plan(
+    table: pd.DataFrame, weights: dict[str, int], year: int, ceiling: str
+) -> tuple[str, ...]:
+    """Draw what `plan_views` returns (no cache)."""
+    initiatives = initiatives_html(table)
+    export = common.download_link(roadmap.to_csv(table), "initiatives.csv", "text/csv")
+    try:
+        ranking, weights_error = ranking_html(roadmap.rank(table, weights)), ""
+    except UserError as error:
+        ranking, weights_error = "", common.field_error(str(error))
+    timetable = roadmap.schedule(table)
+    fig, ax = common.figure(10, 0.35 * len(timetable) + 1.8, constrained=False)
+    roadmap_charts.gantt(timetable, year, ax=ax)
+    gantt = common.svg(fig, t("roadmap.chart.gantt_title"))
+    schedule = schedule_html(timetable)
+    budget = roadmap.budget_by_year(timetable, table, year)
+    limit: float | None = None
+    ceiling_error = ""
+    if ceiling.strip():
+        try:
+            roadmap.over_ceiling(budget, ceiling.strip())
+            limit = float(ceiling)
+        except (UserError, ValueError) as error:
+            ceiling_error = common.field_error(str(error))
+    fig, ax = common.figure(6, 3.5, constrained=False)
+    roadmap_charts.budget(budget, limit, ax=ax)
+    budget_chart = common.svg(fig, t("roadmap.chart.budget_title"))
+    return (
+        initiatives,
+        export,
+        ranking,
+        weights_error,
+        gantt,
+        schedule,
+        ceiling_error,
+        budget_chart,
+        budget_html(budget, limit),
+    )
+
+
+def risk_views(risks: pd.DataFrame) -> tuple[str, str]:
+    """The risk register and its heat map for a risk table (drawn once, then cached)."""
+
+    def draw() -> tuple[str, str]:
+        register = roadmap.risk_register(risks)
+        fig, ax = common.figure(6, 5, constrained=False)
+        roadmap_charts.risk_heatmap(risks, ax=ax)
+        return risks_html(register), common.svg(fig, t("roadmap.chart.heatmap_title"))
+
+    return common.drawn(("roadmap-risks", common.fingerprint(risks)), draw)
+
+
+def draw_defaults() -> None:
+    """Put the builder's first view (the shipped SYNTHETIC tables, default settings) into the drawing cache."""
+    table = roadmap.validate(data.synthetic(DATASET))
+    weights = tuple(sorted((c, w) for c, w in DEFAULT_WEIGHTS.items() if c in table.columns))
+    plan_views(table, weights, default_start_year(), DEFAULT_CEILING)
+    risk_views(data.synthetic(RISKS))
+
+
+def default_start_year() -> int:
+    """The first year of the plan a builder opens with: next year."""
+    return datetime.date.today().year + 1
 
 
 def common_banner(name: str):
