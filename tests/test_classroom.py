@@ -13,6 +13,7 @@ import pwd
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -445,7 +446,17 @@ def test_restart_keeps_the_trainees_work_and_never_overwrites_a_lesson(room):
     assert mark.returncode == 0, mark.stderr
     assert "has stopped" in dgt("classroom", "stop")
     assert not (room.state / "hub.pid").exists()
-    dgt("classroom", "start", "--port", str(room.port))
+    ignored = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in a script's background job
+    try:
+        dgt("classroom", "start", "--port", str(room.port))
+    finally:
+        signal.signal(signal.SIGINT, ignored)
+    hub = int((room.state / "hub.pid").read_text())
+    gate = [p for p in _children(hub) if b"apps_gate" in _cmdline(p)]
+    assert len(gate) == 1  # the apps service, one of the hub's services
+    for pid in [hub, *gate]:
+        mask = re.search(r"^SigIgn:\s+([0-9a-f]+)$", Path(f"/proc/{pid}/status").read_text(), re.M)
+        assert not int(mask[1], 16) & (1 << (signal.SIGINT - 1)), pid  # the hub's SIGINT stops it
     http = session(room, user, room.passwords[user])
     assert lesson.read_text().strip() == "{}"
     notebook = http.get(f"{room.url}/user/{user}/api/contents/{B1.id}/{B1.notebook}", timeout=30)
@@ -531,6 +542,21 @@ def _owner(pid: int) -> int | None:
     try:
         return os.stat(f"/proc/{pid}").st_uid
     except OSError:
+        return None
+
+
+def _children(pid: int) -> list[int]:
+    return [
+        child
+        for child in (int(p) for p in os.listdir("/proc") if p.isdigit())
+        if os.path.exists(f"/proc/{child}/status") and _parent_or_none(child) == pid
+    ]
+
+
+def _parent_or_none(pid: int) -> int | None:
+    try:
+        return _parent(pid)
+    except (OSError, TypeError):
         return None
 
 

@@ -188,6 +188,7 @@ def start(port: int | None = None, lan: bool = False, workspace: str | None = No
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_default_signals,
         )
     room.pid_file.write_text(f"{process.pid}\n")
     if not _ready(process, room):
@@ -209,6 +210,18 @@ def start(port: int | None = None, lan: bool = False, workspace: str | None = No
         )
     )
     return 0
+
+
+def _default_signals() -> None:
+    """In the hub's process before it starts: Ctrl+C (SIGINT) and SIGQUIT back to their defaults.
+
+    A command started in the background of a script ignores SIGINT, and an ignored
+    signal stays ignored through every program started after it: the hub's services
+    would then ignore the hub's SIGINT when it stops them, and it would wait 10 s
+    for each before it sends SIGTERM.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def _ready(process: subprocess.Popen, room: Room, timeout: float = 90.0) -> bool:
