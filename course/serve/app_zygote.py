@@ -63,7 +63,8 @@ KERNEL_ENV = {
 }
 
 
-def _reply(message: dict) -> None:
+def reply(message: dict) -> None:
+    """One JSON answer line to the process that drives this factory (stdout)."""
     sys.stdout.write(json.dumps(message) + "\n")
     sys.stdout.flush()
 
@@ -157,19 +158,29 @@ def _become_kernel(request: dict, answer: int) -> None:
         os._exit(0)
 
 
-def spawn(request: dict) -> dict:
-    """Fork one kernel for `request`; return {"pid": ...} or {"error": ...}."""
+def fork_child(become, request: dict, what: str) -> dict:
+    """Fork a child that runs `become(request, answer)`; return {"pid": ...} or {"error": ...}.
+
+    The child writes its pid to the `answer` pipe once it is ready to be handed over (or
+    why it failed), then closes it; the factory waits only for that, not for the child.
+    Also used by the classroom's server factory (course/serve/classroom/server_factory.py).
+    """
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:
         os.close(read_end)
-        _become_kernel(request, write_end)
+        become(request, write_end)
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
         text = pipe.read().decode(errors="replace")
     if text.isdigit():
         return {"pid": int(text)}
-    return {"error": text or "the kernel ended before it started"}
+    return {"error": text or f"the {what} ended before it started"}
+
+
+def spawn(request: dict) -> dict:
+    """Fork one kernel for `request`; return {"pid": ...} or {"error": ...}."""
+    return fork_child(_become_kernel, request, "kernel")
 
 
 class Requests:
@@ -208,7 +219,7 @@ def main() -> None:
     gc.freeze()  # keep loaded objects out of the children's garbage collection (fewer copies)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the server, which stops us
-    _reply({"ready": True, "pid": os.getpid(), "seconds": round(time.monotonic() - started, 3)})
+    reply({"ready": True, "pid": os.getpid(), "seconds": round(time.monotonic() - started, 3)})
     kernels: list[int] = []
     requests = Requests()
     drawn = False
@@ -227,7 +238,7 @@ def main() -> None:
             kernels = [pid for pid in kernels if os.path.exists(f"/proc/{pid}")]
             if "pid" in answer:
                 kernels.append(answer["pid"])
-            _reply(answer)
+            reply(answer)
     finally:
         for pid in kernels:
             with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -44,6 +44,8 @@ import sys
 import time
 from pathlib import Path
 
+from course.serve.app_zygote import fork_child, reply
+
 #: What a trainee's or the trainer's server imports on its way up (measured: about 1,650
 #: modules behind these), never anything that starts a thread or reads the environment
 #: when imported. `jupyterhub.singleuser` itself reads the environment when imported, so
@@ -75,11 +77,6 @@ SERVER_MODULES = (
     "ipykernel.kernelspec",
     "course.serve.classroom.lessons",
 )
-
-
-def _reply(message: dict) -> None:
-    sys.stdout.write(json.dumps(message) + "\n")
-    sys.stdout.flush()
 
 
 def preload() -> int:
@@ -201,31 +198,21 @@ def _copy_lessons(home: str) -> None:
 
 def spawn(request: dict) -> dict:
     """Fork one server for `request`; return {"pid": ...} or {"error": ...}."""
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:
-        os.close(read_end)
-        _become_server(request, write_end)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        text = pipe.read().decode(errors="replace")
-    if text.isdigit():
-        return {"pid": int(text)}
-    return {"error": text or "the server ended before it started"}
+    return fork_child(_become_server, request, "server")
 
 
 def main() -> None:
     """Load the servers' modules once, then fork servers on request until the hub's end of input."""
     started = time.monotonic()
     if os.geteuid() != 0:
-        _reply({"error": "the classroom server factory runs as root"})
+        reply({"error": "the classroom server factory runs as root"})
         return
     modules = preload()
     gc.collect()
     gc.freeze()  # keep loaded objects out of the children's garbage collection (fewer copies)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # servers are reaped by the system
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the hub, which stops us
-    _reply(
+    reply(
         {
             "ready": True,
             "pid": os.getpid(),
@@ -239,7 +226,7 @@ def main() -> None:
             answer = spawn(request)
         except (ValueError, KeyError, OSError) as error:
             answer = {"error": repr(error)}
-        _reply(answer)
+        reply(answer)
 
 
 if __name__ == "__main__":
