@@ -17,11 +17,16 @@ After the burst the visitors leave (as a closing tab does) and, for `dgt apps`, 
 benchmark waits for the pool to shrink back to one ready kernel per app.
 
 Servers: `dgt apps` (course.serve.app_server.command; one server for all apps, since it
-shrinks back between bursts) and plain `voila <apps folder>` with Voila's defaults (a
-fresh server per app, since its kernels are only culled when asked to).
+shrinks back between bursts); `dgt apps` made ready (the same server, a second burst per
+app: first the trainer's request through the control endpoint, POST dgt/api/ready for
+the visitors plus the probe, then the benchmark waits until that many kernels are ready
+and the server is idle again, as a room would a minute after the trainer's command; the
+PSS growth counts from before the request, and the seconds and CPU the pool took to get
+ready are reported); and plain `voila <apps folder>` with Voila's defaults (a fresh
+server per app, since its kernels are only culled when asked to).
 
 Usage: .venv/bin/python bench/apps_classroom.py [--visitors 30] [--spread 1.0] [--apps egdi_explorer ...]
-       [--servers dgt plain]
+       [--servers dgt ready plain]
 Writes bench/_out/apps_classroom.json and prints a Markdown table.
 """
 
@@ -33,6 +38,7 @@ import os
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,8 +159,52 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-def burst(browser, server: Server, notebook: str, visitors: int, spread: float, dgt: bool) -> dict:
-    """One classroom burst on one app: light visitors plus the browser probe."""
+CONTROL_TOKEN = "bench-apps-classroom-" + os.urandom(8).hex()
+APP_IDS = {app: app.replace("_", "-") for app in APPS}  # notebook stem -> manifest app id
+
+
+def control(server: Server, body: dict | None = None) -> dict:
+    """The dgt server's control endpoint (course.serve.app_server.CONTROL_PATH): GET or POST `body`."""
+    request = urllib.request.Request(
+        f"{server.url}/{app_server.CONTROL_PATH}",
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"token {CONTROL_TOKEN}"},
+        method="GET" if body is None else "POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def make_ready(server: Server, notebook: str, visitors: int) -> dict:
+    """The trainer's request for `visitors`; wait until they are ready and the server is idle."""
+    app = APP_IDS[notebook]
+    started = time.monotonic()
+    tree = descendants(server.process.pid)
+    cpu = cpu_seconds(tree)
+    answer = control(server, {"app": app, "visitors": visitors, "minutes": 10})
+    while time.monotonic() - started < SETTLE_TIMEOUT:
+        if control(server)["apps"][app]["ready"] >= answer["visitors"]:
+            break
+        time.sleep(0.2)
+    ready_s = time.monotonic() - started
+    wait_idle(server)
+    return {
+        "granted": answer["visitors"],
+        "ready_after_s": round(ready_s, 2),
+        "cpu_s_to_get_ready": round(cpu_seconds(descendants(server.process.pid)) - cpu, 2),
+    }
+
+
+def burst(
+    browser,
+    server: Server,
+    notebook: str,
+    visitors: int,
+    spread: float,
+    dgt: bool,
+    ready: bool = False,
+) -> dict:
+    """One classroom burst on one app: light visitors plus the browser probe (made ready first if `ready`)."""
     url = server.url
     # One visitor alone first: the single-visitor warm time.
     alone = apps_client.open_app(url, f"{notebook}.ipynb", TIMEOUT)
@@ -164,6 +214,7 @@ def burst(browser, server: Server, notebook: str, visitors: int, spread: float, 
     wait_idle(server)
     tree = descendants(server.process.pid)
     before = pss_mb(tree)
+    prepared = make_ready(server, notebook, visitors + 1) if ready else None  # + the probe
     visits: list[apps_client.Visit | None] = [None] * visitors
     start = time.monotonic() + 0.2
 
@@ -200,6 +251,7 @@ def burst(browser, server: Server, notebook: str, visitors: int, spread: float, 
         apps_client.close(visit, url)
     shrink = wait_quiet(server, len(APPS), SETTLE_TIMEOUT) if dgt else None
     return {
+        "made_ready": prepared,
         "single_visitor_s": round(alone.live_seconds, 3) if alone.live else None,
         "visitors": visitors,
         "live": len(live),
@@ -224,11 +276,14 @@ def plain_command(port: int) -> list[str]:
             "--Voila.ip=127.0.0.1"]  # fmt: skip
 
 
-def run_dgt(browser, apps: list[str], visitors: int, spread: float, results: dict) -> None:
-    """One `dgt apps` server: its cold start, then a burst per app."""
+def run_dgt(
+    browser, apps: list[str], visitors: int, spread: float, results: dict, kinds: list[str]
+) -> None:
+    """One `dgt apps` server: its cold start, then per app a burst of each kind ("dgt", "ready")."""
     port = free_port()
     started = time.monotonic()
-    server = Server(app_server.command(port), port, cwd=APPS_DIR)
+    env = {**os.environ, app_server.CONTROL_TOKEN_ENV: CONTROL_TOKEN}
+    server = Server(app_server.command(port), port, cwd=APPS_DIR, env=env)
     try:
         results["dgt_listening_s"] = round(wait_for_http(server.url + "/", 120), 2)
         first = apps[0]
@@ -242,8 +297,11 @@ def run_dgt(browser, apps: list[str], visitors: int, spread: float, results: dic
         results["dgt_pool_ready_s"] = round(time.monotonic() - started, 2)
         results["dgt_pool_ready"] = quiet is not None
         for app in apps:
-            print(f"dgt apps: {app} ...", file=sys.stderr)
-            results["dgt"][app] = burst(browser, server, app, visitors, spread, True)
+            for kind in kinds:
+                print(f"dgt apps ({kind}): {app} ...", file=sys.stderr)
+                results[kind][app] = burst(
+                    browser, server, app, visitors, spread, True, ready=kind == "ready"
+                )
     finally:
         server.stop()
 
@@ -264,12 +322,18 @@ def run_plain(browser, apps: list[str], visitors: int, spread: float, results: d
 def run(apps: list[str], visitors: int, spread: float, servers: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
 
-    results: dict = {"dgt": {}, "plain": {}, "load_average_start": list(os.getloadavg())}
+    results: dict = {
+        "dgt": {},
+        "ready": {},
+        "plain": {},
+        "load_average_start": list(os.getloadavg()),
+    }
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
-            if "dgt" in servers:
-                run_dgt(browser, apps, visitors, spread, results)
+            kinds = [kind for kind in ("dgt", "ready") if kind in servers]
+            if kinds:
+                run_dgt(browser, apps, visitors, spread, results, kinds)
             if "plain" in servers:
                 run_plain(browser, apps, visitors, spread, results)
         finally:
@@ -284,27 +348,37 @@ def table(results: dict) -> str:
         "| app | server | alone s | p50 s | p95 s | max s | browser probe s | MB/visitor | PSS/kernel MB | failures |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for app in {**results["dgt"], **results["plain"]}:
-        rows = {kind: results[kind].get(app) for kind in ("dgt", "plain")}
+    names = {"dgt": "`dgt apps`", "ready": "`dgt apps`, made ready", "plain": "plain Voila"}
+    for app in {**results["dgt"], **results["ready"], **results["plain"]}:
+        rows = {kind: results[kind].get(app) for kind in ("dgt", "ready", "plain")}
         for kind, row in rows.items():
             if row is None:
                 continue
             lines.append(
-                f"| {app} | {'`dgt apps`' if kind == 'dgt' else 'plain Voila'} | "
+                f"| {app} | {names[kind]} | "
                 f"{row['single_visitor_s']} | {row['p50_s']} | {row['p95_s']} | {row['max_s']} | "
                 f"{row['probe_browser_s']} | {row['memory_per_visitor_mb']} | "
                 f"{row['kernel_pss_mb']} | {sum(row['failures'].values())} |"
             )
-        if rows["dgt"] and rows["plain"]:
+        for slow, fast in (("plain", "dgt"), ("dgt", "ready"), ("plain", "ready")):
+            if not (rows[slow] and rows[fast]):
+                continue
             ratios = [
-                rows["plain"][key] / rows["dgt"][key]
-                if rows["dgt"][key] and rows["plain"][key]
+                rows[slow][key] / rows[fast][key]
+                if rows[fast][key] and rows[slow][key]
                 else float("nan")
                 for key in ("p50_s", "p95_s", "memory_per_visitor_mb")
             ]
             lines.append(
-                f"| {app} | plain / dgt | | {ratios[0]:.1f}x | {ratios[1]:.1f}x | | | "
+                f"| {app} | {slow} / {fast} | | {ratios[0]:.1f}x | {ratios[1]:.1f}x | | | "
                 f"{ratios[2]:.1f}x | | |"
+            )
+    for app, row in results["ready"].items():
+        if row.get("made_ready"):
+            made = row["made_ready"]
+            lines.append(
+                f"\n{app} made ready: {made['granted']} kernels ready {made['ready_after_s']} s "
+                f"after the request, {made['cpu_s_to_get_ready']} CPU s"
             )
     return "\n".join(lines)
 
@@ -314,7 +388,12 @@ def main() -> int:
     parser.add_argument("--visitors", type=int, default=30)
     parser.add_argument("--spread", type=float, default=1.0, help="seconds the requests span")
     parser.add_argument("--apps", nargs="*", default=list(APPS), choices=APPS)
-    parser.add_argument("--servers", nargs="*", default=["dgt", "plain"], choices=["dgt", "plain"])
+    parser.add_argument(
+        "--servers",
+        nargs="*",
+        default=["dgt", "ready", "plain"],
+        choices=["dgt", "ready", "plain"],
+    )
     args = parser.parse_args()
     results = run(args.apps, args.visitors, args.spread, args.servers)
     out = ROOT / "bench" / "_out"
