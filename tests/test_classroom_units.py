@@ -250,10 +250,15 @@ def test_ready_arguments_are_parsed_and_checked(tmp_path):
     said = str(caught.value)
     assert "\n" not in said and "egdi" in said
     assert all(app in said for app in ("egdi-explorer", "maturity-assessment", "me-dashboard"))
-    for visitors, minutes in ((0, None), (-3, None), (5, 0)):
+    assert ready.plan(room, "egdi-explorer", 0, None).visitors == 0  # ends the readiness
+    for visitors, minutes, said in (
+        (-1, None, "0 or more"),
+        (-3, 5, "0 or more"),
+        (5, 0, "1 or more"),
+    ):
         with pytest.raises(UserError) as caught:
             ready.plan(room, "egdi-explorer", visitors, minutes)
-        assert "\n" not in str(caught.value) and "1 or more" in str(caught.value)
+        assert "\n" not in str(caught.value) and said in str(caught.value)
 
 
 def test_ready_says_what_was_granted():
@@ -268,6 +273,10 @@ def test_ready_says_what_was_granted():
     fewer = ready.said(asked, {"app": "egdi-explorer", "visitors": 18, "asked": 30, "minutes": 15})
     assert len(fewer) == 2 and "for 18 visitor(s)" in fewer[0]
     assert "Only 18 of the 30" in fewer[1] and "limits" in fewer[1]
+    ended = ready.said(ready.Asked("egdi-explorer", 0), {"visitors": 0, "asked": 0})
+    assert ended == [
+        "The app 'EGDI explorer' is no longer kept ready: its ready kernels are freed as it goes idle."
+    ]
 
 
 def test_the_control_token_is_new_at_each_start_and_root_only(tmp_path):

@@ -71,9 +71,10 @@ def trainee_count(room: Room) -> int:
 
 
 def plan(room: Room, app_id: str, visitors: int | None, minutes: int | None) -> Asked:
-    """Check what the trainer typed: a known app, whole numbers of at least 1.
+    """Check what the trainer typed: a known app, visitors 0 or more, minutes 1 or more.
 
-    Visitors default to the room's trainee accounts (at least one).
+    Visitors default to the room's trainee accounts (at least one); 0 visitors ends the
+    app's readiness (its pool shrinks back now).
     """
     from course.manifest import curriculum
 
@@ -82,7 +83,7 @@ def plan(room: Room, app_id: str, visitors: int | None, minutes: int | None) -> 
         raise UserError(t("classroom.ready.unknown_app", app=app_id, apps=", ".join(ids)))
     if visitors is None:
         visitors = max(trainee_count(room), 1)
-    if visitors < 1:
+    if visitors < 0:
         raise UserError(t("classroom.ready.bad_visitors", visitors=visitors))
     if minutes is not None and minutes < 1:
         raise UserError(t("classroom.ready.bad_minutes", minutes=minutes))
@@ -150,6 +151,8 @@ def said(asked: Asked, answer: dict) -> list[str]:
     from course.manifest import curriculum
 
     title = t(curriculum().app(asked.app).title_key)
+    if asked.visitors == 0:
+        return [t("classroom.ready.ended", title=title)]
     granted = int(answer.get("visitors", asked.visitors))
     minutes = answer.get("minutes", asked.minutes)
     if minutes is None:
