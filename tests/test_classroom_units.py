@@ -266,7 +266,7 @@ def test_ready_says_what_was_granted():
     from course.serve.classroom import ready
 
     asked = ready.Asked("egdi-explorer", 30, 15)
-    full = ready.said(asked, {"app": "egdi-explorer", "visitors": 30, "asked": 30, "minutes": 15})
+    full = ready.said(asked, {"app": "egdi-explorer", "visitors": 30, "asked": 30, "minutes": 15.0})
     assert full == [
         "The app 'EGDI explorer' is being made ready for 30 visitor(s) (ready for 15 minutes)."
     ]

@@ -155,6 +155,8 @@ def said(asked: Asked, answer: dict) -> list[str]:
         return [t("classroom.ready.ended", title=title)]
     granted = int(answer.get("visitors", asked.visitors))
     minutes = answer.get("minutes", asked.minutes)
+    if isinstance(minutes, float) and minutes.is_integer():
+        minutes = int(minutes)  # the apps server answers 15.0
     if minutes is None:
         lines = [t("classroom.ready.done_open", title=title, visitors=granted)]
     else:
