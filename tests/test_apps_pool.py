@@ -202,6 +202,110 @@ def test_a_full_server_answers_with_the_busy_page():
         server.stop()
 
 
+# A trainer gets an app ready for the room -----------------------------------------------
+
+TOKEN = "test-control-token-0123456789"
+
+
+def control(server: Server, body: dict | None = None, token: str = TOKEN) -> tuple[int, dict]:
+    """The server's control endpoint: GET (no body) or POST `body`; (status, JSON answer)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{server.url}/{app_server.CONTROL_PATH}",
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+        method="GET" if body is None else "POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        text = error.read()
+        return error.code, json.loads(text) if text.startswith(b"{") else {"page": text}
+
+
+def test_a_ready_request_names_a_known_app_and_sensible_numbers():
+    notebook, visitors, minutes = app_server.ready_request(
+        b'{"app": "egdi-explorer", "visitors": 30}'
+    )
+    assert (notebook, visitors, minutes) == (EGDI, 30, app_pool.READY_MINUTES)
+    assert app_server.ready_request(b'{"app": "me-dashboard", "visitors": 0, "minutes": 5}')[
+        1:
+    ] == (
+        0,
+        5.0,
+    )
+    bad = {
+        b"not json": t("apps.ready.bad_request"),
+        b"[1, 2]": t("apps.ready.bad_request"),
+        b'{"app": "../etc/passwd", "visitors": 3}': "egdi-explorer",
+        b'{"app": "egdi-explorer", "visitors": "30"}': t("apps.ready.bad_visitors"),
+        b'{"app": "egdi-explorer", "visitors": true}': t("apps.ready.bad_visitors"),
+        b'{"app": "egdi-explorer", "visitors": -1}': t("apps.ready.bad_visitors"),
+        b'{"app": "egdi-explorer", "visitors": 3, "minutes": 0}': "240",
+        b'{"app": "egdi-explorer", "visitors": 3, "minutes": 100000}': "240",
+    }
+    for body, words in bad.items():
+        with pytest.raises(ValueError, match=None) as raised:
+            app_server.ready_request(body)
+        assert words in str(raised.value), (body, str(raised.value))
+
+
+def test_the_control_token_is_taken_out_of_the_environment():
+    environ = {app_server.CONTROL_TOKEN_ENV: f" {TOKEN} ", "OTHER": "1"}
+    assert app_server.take_control_token(environ) == TOKEN
+    assert environ == {"OTHER": "1"}
+    assert app_server.take_control_token({app_server.CONTROL_TOKEN_ENV: "short"}) == ""
+    assert app_server.take_control_token({}) == ""
+
+
+@pytest.mark.slow
+def test_an_app_made_ready_for_the_room_keeps_a_kernel_per_visitor_until_they_come():
+    """The trainer asks for 5 visitors: 5 ready kernels wait past the idle time, each visitor takes one."""
+    server = start({app_server.CONTROL_TOKEN_ENV: TOKEN, "DGT_APPS_IDLE_SECONDS": "2"})
+    try:
+        factory = factory_pid(server)
+        # Only with the token, and only for an app.
+        assert control(server, token="wrong-token-0123456789")[0] == 403
+        assert control(server, {"app": "egdi-explorer", "visitors": 5}, token="")[0] == 403
+        status, answer = control(server, {"app": "no-such-app", "visitors": 5})
+        assert status == 400 and "egdi-explorer" in answer["error"]
+
+        status, answer = control(server, {"app": "egdi-explorer", "visitors": 5, "minutes": 2})
+        assert status == 200, answer
+        assert (answer["app"], answer["asked"], answer["visitors"]) == ("egdi-explorer", 5, 5)
+        ready = lambda: control(server)[1]["apps"]["egdi-explorer"]["ready"]  # noqa: E731
+        assert wait_until(lambda: ready() == 5, 60), control(server)
+        # Idle for longer than the idle time: the ready kernels are kept for the visitors.
+        time.sleep(3 * app_pool.SHRINK_EVERY + 2)
+        assert ready() == 5 and len(children(factory)) == APPS - 1 + 5
+        # No kernel and not the factory sees the token.
+        for pid in [factory, *children(factory)]:
+            assert TOKEN.encode() not in Path(f"/proc/{pid}/environ").read_bytes()
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(5) as pool:
+            visits = list(pool.map(lambda _: apps_client.open_app(server.url, EGDI, 90), range(5)))
+        assert all(v.live for v in visits), [v.error for v in visits]
+        assert time.monotonic() - started < 30
+        assert control(server)[1]["apps"]["egdi-explorer"]["expected"] == 0
+        for visit in visits:
+            apps_client.close(visit, server.url)
+        # Everyone came and left: the pool follows the requests again and shrinks back.
+        assert wait_until(lambda: len(children(factory)) == APPS, 60), children(factory)
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_without_a_token_the_server_has_no_control_endpoint(elastic):
+    server, _factory = elastic
+    assert control(server, {"app": "egdi-explorer", "visitors": 5})[0] in (404, 405)
+
+
 # Two visitors in a real browser --------------------------------------------------------
 
 CONNECTED = "body[data-dgt-kernel='connected']"

@@ -10,6 +10,12 @@ forks of the warm factory (course/serve/app_zygote.py); running the app is not, 
 most RENDERS of them (two per core) run their app at once, in the order they were asked
 for.
 
+A trainer can get an app ready for the room ahead of the burst (`ready_for`, reached
+through the server's control endpoint, course.serve.app_server, and `dgt classroom
+ready`): the app's pool then holds one ready kernel per expected visitor for the minutes
+given (at most what MAX_KERNELS and the free memory allow), each visitor uses one up,
+and once they are used or the time is over, the pool follows the requests again.
+
 When the server already runs MAX_KERNELS kernels, or the computer has less than
 MEMORY_RESERVE_MB of memory left, a visitor who would need a new kernel gets the busy
 page (HTTP 503 with Retry-After) instead of a page that never comes. The limits can be
@@ -38,6 +44,9 @@ SHRINK_EVERY = min(5.0, max(0.5, IDLE / 3))
 MAX_KERNELS = int(os.environ.get("DGT_APPS_MAX_KERNELS", "80"))  # kernels the server runs at most
 MEMORY_RESERVE_MB = int(os.environ.get("DGT_APPS_MEMORY_RESERVE_MB", "200"))
 RETRY_AFTER = 5  # seconds the busy page asks the visitor to wait
+READY_MINUTES = 15  # how long an app stays ready for the room when the trainer does not say
+MAX_READY_MINUTES = 240
+KERNEL_MB = 45  # memory a ready kernel is reckoned to hold (PSS measured 33-40 MB), for ready_for
 # Kernels that run their app at the same time. Thirty kernels at once on two cores all
 # finish late together; a few at a time finish in the order the visitors came, so the
 # first ones are live early. Two per core: now that an app's first view comes drawn
@@ -107,6 +116,8 @@ class ElasticPool:
         self.requests: dict[str, deque[float]] = {}
         self._callback = None
         self.waiting = 0  # pool kernels not yet started: waiting at the render gate
+        # notebook -> [visitors still expected, clock time the readiness ends] (ready_for)
+        self.expected: dict[str, list[float]] = {}
         self._gate_renders()
 
     def _gate_renders(self) -> None:
@@ -169,6 +180,68 @@ class ElasticPool:
             return False
         return overloaded(self.kernel_count(), memory_available_mb())
 
+    def still_expected(self, notebook: str) -> int:
+        """Visitors the trainer said are coming to `notebook` and who have not come yet (0 once it is over)."""
+        entry = self.expected.get(notebook)
+        if entry is None:
+            return 0
+        visitors, until = entry
+        if visitors <= 0 or self.clock() >= until:
+            del self.expected[notebook]
+            return 0
+        return int(visitors)
+
+    def ready_kernels(self, notebook: str) -> int:
+        """Kernels of the app's pool that have run the app and wait for a visitor."""
+        return sum(
+            1
+            for task in self.kernel_manager._pools.get(notebook, [])
+            if task.done() and not task.cancelled() and task.exception() is None
+        )
+
+    def ready_for(self, notebook: str, visitors: int, minutes: float = READY_MINUTES) -> int:
+        """Get `notebook` ready for `visitors` visitors in the next `minutes`; return how many it can take.
+
+        Fewer than asked when the server's kernel limit or the computer's free memory
+        (less MEMORY_RESERVE_MB, at KERNEL_MB a kernel) cannot hold that many; 0 visitors
+        ends the readiness (the pool shrinks back when the app is idle).
+        """
+        if not self.known(notebook):
+            raise KeyError(notebook)
+        have = self.pool_size(notebook)
+        room = MAX_KERNELS - (self.kernel_count() - have)
+        available = memory_available_mb()
+        if available is not None:
+            room = min(room, have + max(0, (available - MEMORY_RESERVE_MB) // KERNEL_MB))
+        granted = max(0, min(int(visitors), room))
+        if granted == 0:
+            self.expected.pop(notebook, None)
+            return 0
+        self.expected[notebook] = [granted, self.clock() + minutes * 60]
+        self._fill(notebook, max(pool_target(self.recent(notebook)), granted))
+        return granted
+
+    def _fill(self, notebook: str, target: int) -> None:
+        """Set the app's pool size to `target` and start the kernels it lacks."""
+        self.set_target(notebook, target)
+        if self.pool_size(notebook) < target:
+            self.kernel_manager.fill_if_needed(delay=0, notebook_name=notebook)
+
+    def status(self) -> dict[str, dict]:
+        """Each app's ready kernels, kernels still starting, and visitors still expected."""
+        now = self.clock()
+        apps = {}
+        for notebook in list(self.kernel_manager._pools):
+            expected = self.still_expected(notebook)
+            entry = self.expected.get(notebook)
+            apps[notebook] = {
+                "ready": self.ready_kernels(notebook),
+                "starting": self.pool_size(notebook) - self.ready_kernels(notebook),
+                "expected": expected,
+                "minutes_left": round((entry[1] - now) / 60, 1) if entry else None,
+            }
+        return apps
+
     def visit(self, notebook: str) -> None:
         """A page request for `notebook`: count it and start the kernels the pool now lacks.
 
@@ -178,12 +251,16 @@ class ElasticPool:
         if not self.known(notebook):
             return
         self.requests.setdefault(notebook, deque()).append(self.clock())
-        target = pool_target(self.recent(notebook))
+        if notebook in self.expected:
+            self.expected[notebook][0] -= 1  # one of the visitors the trainer announced
+        # The kernels ready for the rest of an announced room are kept, not started again.
+        target = max(pool_target(self.recent(notebook)), self.still_expected(notebook))
         # Never more kernels than the server may run: at the limit the pool stays empty and
-        # the next visitor gets the busy page.
+        # the next visitor gets the busy page. (This visitor is about to take a kernel out of
+        # the pool, and Voila then refills the pool to the target: the ready kernels count
+        # as kernels the server runs.)
         kernels = self.kernel_count()
         target = max(0, min(target, MAX_KERNELS - kernels))
-        self.set_target(notebook, target)
         self.kernel_manager.log.info(
             "pool: %s requested, %d kernels, %d ready, target %d",
             notebook,
@@ -191,8 +268,7 @@ class ElasticPool:
             self.pool_size(notebook),
             target,
         )
-        if self.pool_size(notebook) < target:
-            self.kernel_manager.fill_if_needed(delay=0, notebook_name=notebook)
+        self._fill(notebook, target)
 
     def spare_kernels(self, notebook: str, keep: int) -> list[str]:
         """The ids of ready kernels beyond the first `keep` in the app's pool."""
@@ -210,10 +286,11 @@ class ElasticPool:
             times = self.requests.get(notebook)
             if times and now - times[-1] < IDLE:
                 continue
-            self.set_target(notebook, BASE_POOL)
-            if self.pool_size(notebook) < BASE_POOL and not self.busy(notebook):
+            keep = max(BASE_POOL, self.still_expected(notebook))
+            self.set_target(notebook, keep)
+            if self.pool_size(notebook) < keep and not self.busy(notebook):
                 self.kernel_manager.fill_if_needed(delay=0, notebook_name=notebook)
-            for kernel_id in self.spare_kernels(notebook, BASE_POOL):
+            for kernel_id in self.spare_kernels(notebook, keep):
                 try:
                     await self.kernel_manager.shutdown_kernel(kernel_id)
                     stopped.append(kernel_id)

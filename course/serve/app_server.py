@@ -57,6 +57,11 @@ KERNEL_MANAGER = "course.serve.app_kernels.ForkKernelManager"
 # then writes the widgets' state into the page, which draws the app from it while the
 # kernel connection is still opening (see course/serve/voila/frontend/README.md).
 PAGE_STATE_ENV = "DGT_APP_PAGE_STATE"
+# The secret that opens the server's control endpoint (CONTROL_PATH under the base URL):
+# read from the environment at start and taken out of it, so that no kernel sees it.
+CONTROL_TOKEN_ENV = "DGT_APPS_CONTROL_TOKEN"
+CONTROL_PATH = "dgt/api/ready"
+MIN_TOKEN_LENGTH = 16
 # The only JupyterLab extensions an app page needs: ipywidgets 8 and Voila's widget manager.
 EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
 
@@ -209,6 +214,107 @@ def _template_bytecode_cache():
     return MemoryBytecodeCache()
 
 
+def app_notebooks() -> dict[str, str]:
+    """Each app's id (the manifest's) and its notebook path as the server names it."""
+    return {app.id: app.notebook for app in curriculum().apps}
+
+
+def ready_request(body: bytes) -> tuple[str, int, float]:
+    """The notebook, visitors and minutes a control request asks for; ValueError with a readable message."""
+    try:
+        request = json.loads(body or b"{}")
+    except ValueError:
+        request = None
+    if not isinstance(request, dict):
+        raise ValueError(t("apps.ready.bad_request"))
+    notebooks = app_notebooks()
+    app = request.get("app")
+    if app not in notebooks:
+        raise ValueError(t("apps.ready.unknown_app", app=app, apps=", ".join(notebooks)))
+    visitors = request.get("visitors")
+    minutes = request.get("minutes", app_pool.READY_MINUTES)
+    if not isinstance(visitors, int) or isinstance(visitors, bool) or not 0 <= visitors <= 1000:
+        raise ValueError(t("apps.ready.bad_visitors"))
+    if (
+        not isinstance(minutes, (int, float))
+        or isinstance(minutes, bool)
+        or not 0 < minutes <= app_pool.MAX_READY_MINUTES
+    ):
+        raise ValueError(t("apps.ready.bad_minutes", most=app_pool.MAX_READY_MINUTES))
+    return notebooks[app], visitors, float(minutes)
+
+
+def _control_handler():
+    """The control endpoint: a trainer's tool gets an app ready for the room (see app_pool.ElasticPool.ready_for)."""
+    import hmac
+
+    import tornado.web
+
+    class ReadyHandler(tornado.web.RequestHandler):
+        """GET: each app's ready kernels; POST {"app", "visitors", "minutes"}: get one app ready.
+
+        Only with `Authorization: token <the server's control token>`; the server has no
+        endpoint at all without a token (see CONTROL_TOKEN_ENV).
+        """
+
+        def initialize(self, token: str) -> None:
+            self.token = token
+
+        def check_xsrf_cookie(self) -> None:  # a token in a header, never a cookie
+            return None
+
+        def prepare(self) -> None:
+            self.set_header("Content-Type", "application/json; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            given = self.request.headers.get("Authorization", "")
+            scheme, _, token = given.partition(" ")
+            if scheme.lower() != "token" or not hmac.compare_digest(
+                token.strip().encode(), self.token.encode()
+            ):
+                self._answer(403, {"error": t("apps.ready.forbidden")})
+                return
+            if self.settings.get("dgt_pool") is None:
+                self._answer(409, {"error": t("apps.ready.no_pool")})
+
+        def _answer(self, status: int, body: dict) -> None:
+            self.set_status(status)
+            self.finish(json.dumps(body, ensure_ascii=False))
+
+        def _apps(self) -> dict:
+            pool: app_pool.ElasticPool = self.settings["dgt_pool"]
+            status = pool.status()
+            return {app: status.get(nb, {}) for app, nb in app_notebooks().items()}
+
+        def get(self) -> None:
+            pool: app_pool.ElasticPool = self.settings["dgt_pool"]
+            self._answer(200, {"apps": self._apps(), "kernels": pool.kernel_count()})
+
+        def post(self) -> None:
+            pool: app_pool.ElasticPool = self.settings["dgt_pool"]
+            try:
+                notebook, visitors, minutes = ready_request(self.request.body)
+            except ValueError as error:
+                self._answer(400, {"error": str(error)})
+                return
+            granted = pool.ready_for(notebook, visitors, minutes)
+            app = next(a for a, nb in app_notebooks().items() if nb == notebook)
+            pool.kernel_manager.log.info(
+                "pool: %s ready for %d of %d visitors, %s minutes", app, granted, visitors, minutes
+            )
+            self._answer(
+                200,
+                {
+                    "app": app,
+                    "asked": visitors,
+                    "visitors": granted,
+                    "minutes": minutes,
+                    "ready": pool.ready_kernels(notebook),
+                },
+            )
+
+    return ReadyHandler
+
+
 def _server_class():
     """Voila's application with the landing page in place of the file tree (imports Voila)."""
     import tornado.web
@@ -313,6 +419,9 @@ def _server_class():
                 if handler[1] is TornadoVoilaHandler:
                     handler = (handler[0], AppPage, *handler[2:])
                 handlers.append(handler)
+            if CONTROL_TOKEN:
+                control = url_path_join(self.server_url, CONTROL_PATH)
+                handlers.insert(0, (control, _control_handler(), {"token": CONTROL_TOKEN}))
             landing = (self.server_url, LandingHandler, {"base_url": self.base_url})
             to_landing = (
                 url_path_join(self.server_url, r"/voila/tree(/.*)?"),
@@ -324,8 +433,23 @@ def _server_class():
     return AppsVoila
 
 
+#: This server's control token (see CONTROL_TOKEN_ENV), set by main(); "" for none.
+CONTROL_TOKEN = ""
+
+
+def take_control_token(environ: dict | os._Environ = os.environ) -> str:
+    """Take the control token out of the environment (kernels and the factory inherit it); "" if unusable."""
+    token = environ.pop(CONTROL_TOKEN_ENV, "").strip()
+    if token and len(token) < MIN_TOKEN_LENGTH:
+        print(t("apps.ready.short_token", least=MIN_TOKEN_LENGTH), file=sys.stderr)
+        return ""
+    return token
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Start the apps server with Voila arguments `argv` (default: the process arguments)."""
+    global CONTROL_TOKEN
+    CONTROL_TOKEN = take_control_token()  # before the factory starts: it inherits the environment
     os.environ[PAGE_STATE_ENV] = "1"
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(JUPYTER_DATA), *filter(None, [os.environ.get("JUPYTER_PATH")])]
