@@ -564,6 +564,13 @@ def _parent(pid: int) -> int:
     return int(re.search(r"^PPid:\s+(\d+)$", Path(f"/proc/{pid}/status").read_text(), re.M)[1])
 
 
+def _environ(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return b""
+
+
 def _cmdline(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -609,7 +616,12 @@ def test_a_trainee_logs_in_with_a_browser_and_sees_a_lesson(room, browser):
 
 
 def test_apps_are_a_hub_service_for_logged_in_accounts_only(room):
-    """/services/apps/ sends a stranger to the hub's login; a logged-in trainee gets the apps' landing page."""
+    """/services/apps/ sends a stranger to the hub's login; a logged-in trainee gets the apps' landing page.
+
+    Then `dgt classroom ready` (root, with the room's control token) makes the apps server
+    hold a ready kernel per trainee for the EGDI explorer; a logged-in trainee, with or
+    without a made-up token, gets 403 from the control endpoint and cannot read the token.
+    """
     import requests
 
     stranger = requests.get(f"{room.url}/services/apps/", timeout=30)
@@ -626,3 +638,48 @@ def test_apps_are_a_hub_service_for_logged_in_accounts_only(room):
     found = re.search(r'href="(/services/apps/voila/render/[^"]+)"', page.text)
     app = http.get(f"{room.url}{found.group(1)}", timeout=120)
     assert app.status_code == 200 and "dgt" in app.text
+
+    control = f"{room.url}/services/apps/dgt/api/ready"
+    body = {"app": "egdi-explorer", "visitors": 30}
+    for headers in ({}, {"Authorization": "token made-up-token"}):
+        assert http.post(control, json=body, headers=headers, timeout=30).status_code == 403
+        assert http.get(control, headers=headers, timeout=30).status_code == 403
+    token_file = room.state / "apps-control-token"
+    assert token_file.stat().st_mode & 0o777 == 0o600 and token_file.stat().st_uid == 0
+    read = room.as_user(user, "cat", str(token_file))
+    assert read.returncode != 0 and "Permission denied" in read.stderr
+    printed = dgt("classroom", "ready", "egdi-explorer", "--minutes", "5")  # 3 trainees
+    made = re.search(
+        r"'EGDI explorer' is being made ready for (\d+) visitor\(s\) \(ready for 5 ", printed
+    )
+    assert made, printed
+    granted = int(made[1])
+    assert 1 <= granted <= 3 and (granted == 3) == ("Only" not in printed)
+    token = token_file.read_text().strip()
+    asked = time.monotonic()
+    deadline = asked + 120
+    while True:
+        state = requests.get(control, headers={"Authorization": f"token {token}"}, timeout=30)
+        assert state.status_code == 200, state.text
+        egdi = state.json()["apps"]["egdi-explorer"]
+        if egdi["ready"] >= granted:
+            break
+        assert time.monotonic() < deadline, egdi
+        time.sleep(1)
+    print(
+        f"{granted} ready kernel(s) of the EGDI explorer {time.monotonic() - asked:.1f} s after ready"
+    )
+    assert egdi["expected"] == granted and 0 < egdi["minutes_left"] <= 5
+    assert state.json()["kernels"] >= granted
+    assert re.search(rf"EGDI explorer: \d+ ready, {granted} expected", dgt("classroom", "status"))
+    # The token is in no log, and in the environment of the gate and the apps server only.
+    assert token not in room.log()
+    nobody = pwd.getpwnam("nobody").pw_uid
+    holders = [
+        pid
+        for pid in (int(p) for p in os.listdir("/proc") if p.isdigit())
+        if _owner(pid) == nobody and token.encode() in _environ(pid)
+    ]
+    assert holders and all(
+        b"apps_gate" in _cmdline(p) or b"course.serve.app_server" in _cmdline(p) for p in holders
+    ), [_cmdline(p) for p in holders]

@@ -29,6 +29,21 @@ def _status(args: argparse.Namespace) -> int:
     return hub.status()
 
 
+def _ready(args: argparse.Namespace) -> int:
+    from course.errors import UserError
+    from course.serve.classroom import hub, ready
+    from course.serve.classroom.room import Room, require_root
+
+    require_root()
+    room = Room.load()
+    asked = ready.plan(room, args.app, args.visitors, args.minutes)
+    if hub.running_pid(room) is None:
+        raise UserError(t("classroom.ready.not_running"))
+    for line in ready.said(asked, ready.make_ready(room, asked)):
+        print(line)
+    return 0
+
+
 def _accounts(args: argparse.Namespace) -> int:
     from autograder import workspace as workspaces
     from course.errors import UserError
@@ -82,6 +97,17 @@ def register(commands: argparse._SubParsersAction) -> None:
         "status", help=t("cli.classroom_status.help"), description=t("cli.classroom_status.help")
     )
     status.set_defaults(run=_status)
+    ready = actions.add_parser(
+        "ready", help=t("cli.classroom_ready.help"), description=t("cli.classroom_ready.help")
+    )
+    ready.add_argument("app", metavar="APP", help=t("cli.classroom_ready_app.help"))
+    ready.add_argument(
+        "--visitors", type=int, metavar="N", help=t("cli.classroom_ready_visitors.help")
+    )
+    ready.add_argument(
+        "--minutes", type=int, metavar="M", help=t("cli.classroom_ready_minutes.help")
+    )
+    ready.set_defaults(run=_ready)
     accounts = actions.add_parser(
         "accounts",
         help=t("cli.classroom_accounts.help"),

@@ -168,6 +168,9 @@ step "guide 10: both fetch feedback with their scores" \
     "$CLIENT trainee sv01 $A feedback && $CLIENT trainee sv02 $B feedback"
 printf '%s\n' "$LAST" | sed 's/^/      /'
 step "the apps: /services/apps/ for a logged-in trainee" "$CLIENT get sv01 $A /services/apps/"
+guide_says "sudo dgt classroom ready egdi-explorer"
+step "the apps: the EGDI explorer made ready for the room" "$LAB && ${guide[3]}"
+printf '%s\n' "$LAST" | grep -q "'EGDI explorer' is being made ready for" || { echo "FAIL        ready said: $LAST"; exit 1; }
 guide_says "dgt classroom status"
 step "dgt classroom status" "$LAB && dgt classroom status"
 guide_says "dgt classroom accounts --reset sv07"

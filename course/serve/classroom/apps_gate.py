@@ -6,10 +6,19 @@ the same Voila settings as `dgt apps`) on a free port of 127.0.0.1 with the serv
 base URL, and passes every request and websocket through once JupyterHub's OAuth says
 who the visitor is (`HubOAuthenticated`: the `access:services!service=apps` scope,
 which the room gives every account). Anyone else is sent to the hub's login page.
+
+One path is different: the apps server's control endpoint (`{prefix}dgt/api/...`,
+`dgt classroom ready`) needs no hub login but the room's control token in an
+`Authorization: token ...` header; without it the gate answers 403 and passes nothing
+on. The token comes in $DGT_APPS_CONTROL_TOKEN; the gate hands it to the apps server
+it starts, and strips every `Authorization` header from what it passes through for
+visitors, so no logged-in account reaches the endpoint with a header of its own.
 """
 
 from __future__ import annotations
 
+import hmac
+import json
 import os
 import shutil
 import signal
@@ -24,6 +33,26 @@ from tornado import httpclient, ioloop, web, websocket
 from tornado.routing import Matcher, PathMatches, Rule
 
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer"}
+#: Never passed on for a visitor: the apps server's control endpoint reads it.
+PRIVATE_HEADERS = HOP_HEADERS | {"authorization"}
+#: The apps server's control endpoints, under the prefix (token only, no hub login).
+CONTROL_PATH = "dgt/api/"
+TOKEN_ENV = "DGT_APPS_CONTROL_TOKEN"
+
+
+def token_ok(header: str | None, token: str) -> bool:
+    """Whether an Authorization header carries the room's control token (constant-time)."""
+    if not token or not header:
+        return False
+    scheme, _, given = header.strip().partition(" ")
+    if scheme.lower() != "token":
+        return False
+    return hmac.compare_digest(given.strip().encode(), token.encode())
+
+
+def visitor_headers(pairs) -> dict[str, str]:
+    """The headers passed on for a visitor: all but the hop-by-hop ones and Authorization."""
+    return {k: v for k, v in pairs if k.lower() not in PRIVATE_HEADERS}
 
 
 def _free_port() -> int:
@@ -55,39 +84,73 @@ class Pass(HubOAuthenticated, web.RequestHandler):
 
     @web.authenticated
     async def _pass(self) -> None:
-        headers = {k: v for k, v in self.request.headers.get_all() if k.lower() not in HOP_HEADERS}
-        try:
-            response = await self._fetch(headers)
-        except OSError:  # Voila still starting, or stopped
-            from course.messages import t
+        await _forward(self, self.backend, visitor_headers(self.request.headers.get_all()))
 
-            self.set_status(503)
-            self.set_header("Retry-After", "5")
-            self.finish(t("classroom.apps_starting"))
+    get = post = put = patch = delete = head = _pass
+
+
+class Control(web.RequestHandler):
+    """The apps server's control endpoints: the room's token, no hub login; 403 otherwise."""
+
+    def initialize(self, backend: str, token: str) -> None:
+        self.backend = backend
+        self.token = token
+
+    def check_xsrf_cookie(self) -> None:  # a token, not a cookie: nothing to forge
+        return None
+
+    async def _control(self) -> None:
+        if not self.token:
+            self._refuse(404, "no control token in this room")
             return
-        self.set_status(response.code, response.reason)
-        self._headers.clear()
-        for key, value in response.headers.get_all():
-            if key.lower() not in HOP_HEADERS | {"content-length"}:
-                self.add_header(key, value)
-        if response.body:
-            self.write(response.body)
-        self.finish()
+        if not token_ok(self.request.headers.get("Authorization"), self.token):
+            self._refuse(403, "a valid control token is needed")
+            return
+        headers = {
+            k: v
+            for k, v in self.request.headers.get_all()
+            if k.lower() in ("authorization", "content-type", "accept", "host")
+        }
+        await _forward(self, self.backend, headers)
 
-    async def _fetch(self, headers: dict) -> httpclient.HTTPResponse:
-        return await httpclient.AsyncHTTPClient().fetch(
-            self.backend + self.request.uri,
-            method=self.request.method,
+    def _refuse(self, status: int, reason: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"error": reason}))
+
+    get = post = put = patch = delete = head = _control
+
+
+async def _forward(handler: web.RequestHandler, backend: str, headers: dict) -> None:
+    """Pass the handler's request to the apps server with `headers`, and its answer back."""
+    request = handler.request
+    try:
+        response = await httpclient.AsyncHTTPClient().fetch(
+            backend + request.uri,
+            method=request.method,
             headers=headers,
-            body=self.request.body if self.request.method in ("POST", "PUT", "PATCH") else None,
+            body=request.body if request.method in ("POST", "PUT", "PATCH") else None,
             allow_nonstandard_methods=True,
             follow_redirects=False,
             decompress_response=False,
             raise_error=False,
             request_timeout=300,
         )
+    except OSError:  # Voila still starting, or stopped
+        from course.messages import t
 
-    get = post = put = patch = delete = head = _pass
+        handler.set_status(503)
+        handler.set_header("Retry-After", "5")
+        handler.finish(t("classroom.apps_starting"))
+        return
+    handler.set_status(response.code, response.reason)
+    handler._headers.clear()
+    for key, value in response.headers.get_all():
+        if key.lower() not in HOP_HEADERS | {"content-length"}:
+            handler.add_header(key, value)
+    if response.body:
+        handler.write(response.body)
+    handler.finish()
 
 
 class PassSocket(HubOAuthenticated, websocket.WebSocketHandler):
@@ -151,21 +214,29 @@ def start_voila(prefix: str, port: int, scratch: str) -> subprocess.Popen:
     )
 
 
+def make_app(prefix: str, backend: str, token: str) -> web.Application:
+    """The gate's routes: websockets, the OAuth callback, the control endpoints, the rest."""
+    return web.Application(
+        [
+            Rule(_Upgrade(prefix), PassSocket, {"backend": backend}),
+            (prefix + "oauth_callback", HubOAuthCallbackHandler),
+            (prefix + CONTROL_PATH + ".*", Control, {"backend": backend, "token": token}),
+            (prefix + ".*", Pass, {"backend": backend}),
+        ],
+        cookie_secret=os.urandom(32),
+    )
+
+
 def main() -> None:
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/apps/")
     listen = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:0"))
     port = _free_port()
     scratch = tempfile.mkdtemp(prefix="dgt-apps-")
-    voila = start_voila(prefix, port, scratch)
+    token = os.environ.get(TOKEN_ENV, "")
+    voila = start_voila(prefix, port, scratch)  # its environment keeps the token
+    os.environ.pop(TOKEN_ENV, None)  # no other program this gate starts gets it
     backend = f"http://127.0.0.1:{port}"
-    app = web.Application(
-        [
-            Rule(_Upgrade(prefix), PassSocket, {"backend": backend}),
-            (prefix + "oauth_callback", HubOAuthCallbackHandler),
-            (prefix + ".*", Pass, {"backend": backend}),
-        ],
-        cookie_secret=os.urandom(32),
-    )
+    app = make_app(prefix, backend, token)
     app.listen(listen.port, listen.hostname or "127.0.0.1")
     loop = ioloop.IOLoop.current()
     signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))

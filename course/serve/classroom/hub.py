@@ -27,7 +27,7 @@ from pathlib import Path
 from course.errors import UserError
 from course.manifest import repo_root
 from course.messages import t
-from course.serve.classroom import accounts, runtime
+from course.serve.classroom import accounts, ready, runtime
 from course.serve.classroom.room import Room, venv_bin
 
 CONFIG = Path(__file__).parent / "jupyterhub_config.py"
@@ -172,6 +172,7 @@ def start(port: int | None = None, lan: bool = False, workspace: str | None = No
     room.apps_port = free_port()
     prepare(room)
     room.save()
+    ready.new_control_token(room)  # the apps' control token: new at each start
     env = dict(os.environ)
     env["DGT_CLASSROOM_STATE"] = str(room.state)
     env["DGT_CLASSROOM_SRV"] = str(room.srv)
@@ -340,6 +341,8 @@ def status() -> int:
     for name, activity in running:
         print(f"  {name}\t{activity}")
     for line in limits.describe(limits.Limits()):
+        print(line)
+    for line in ready.status_lines(room):
         print(line)
     homes = {name: Path(pwd.getpwnam(name).pw_dir) for name in room.accounts if _exists(name)}
     for name, size in sorted(limits.over_quota(homes, limits.Limits()).items()):

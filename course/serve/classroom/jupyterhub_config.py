@@ -69,6 +69,14 @@ c.Spawner.args = [
 # Fair use: a server idle for an hour is stopped (its files stay in the home).
 # The apps (Voila) at /services/apps/, for logged-in accounts only, run as `nobody`
 # behind a gate that asks the hub who the visitor is (course/serve/classroom/apps_gate.py).
+# The control token of `dgt classroom ready` (new at each `dgt classroom start`, in a
+# root-only file) goes to the gate, which hands it to the apps server only.
+apps_env = {
+    "PATH": f"{room.srv / 'python' / 'bin'}:/usr/bin:/bin",
+    "DGT_CLASSROOM": str(state),  # marks the room's processes for `dgt classroom stop`
+}
+if room.control_token_file.is_file():
+    apps_env["DGT_APPS_CONTROL_TOKEN"] = room.control_token_file.read_text().strip()
 c.JupyterHub.services = [
     {
         "name": "idle-culler",
@@ -86,10 +94,7 @@ c.JupyterHub.services = [
         "cwd": "/",
         "oauth_no_confirm": True,
         "display": True,
-        "environment": {
-            "PATH": f"{room.srv / 'python' / 'bin'}:/usr/bin:/bin",
-            "DGT_CLASSROOM": str(state),  # marks the room's processes for `dgt classroom stop`
-        },
+        "environment": apps_env,
     },
 ]
 c.JupyterHub.load_roles = [

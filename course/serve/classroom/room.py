@@ -3,7 +3,8 @@
 Three places, each with its own owner:
 
 - the state folder (default /var/lib/dgt-classroom, mode 700, root only): the hub's
-  database, cookie secret, pid files, log, the accounts list and the login cards;
+  database, cookie secret, pid files, log, the accounts list, the login cards and the
+  apps' control token;
 - the shared folder (default /srv/dgt-classroom): nbgrader's exchange, which every
   account may reach with nbgrader's standard permissions;
 - the trainer's course workspace (mode 700, owned by the trainer's account): the
@@ -127,6 +128,11 @@ class Room:
     @property
     def pid_file(self) -> Path:
         return self.state / "hub.pid"
+
+    @property
+    def control_token_file(self) -> Path:
+        """The apps' control token (`dgt classroom ready`), new at each start, root only."""
+        return self.state / "apps-control-token"
 
     @property
     def cards(self) -> Path:
