@@ -14,6 +14,10 @@
   kernel ahead of the visitor, and the pool of such kernels grows with a burst of
   visitors and shrinks when the room is idle (course/serve/app_pool.py); a full server
   answers with a "busy, try again" page (HTTP 503), never a page that does not come;
+- a control endpoint for the trainer's tools (CONTROL_PATH, only when the server is given a
+  control token in CONTROL_TOKEN_ENV, and only with that token): it gets one app ready
+  for a room of visitors ahead of time (app_pool.ElasticPool.ready_for) and says how many
+  kernels each app has ready; `dgt classroom ready` uses it;
 - sensible limits: a cell that runs longer than EXECUTION_TIMEOUT seconds is stopped,
   idle kernels are culled (a closed page's kernel is stopped at once; one whose page
   went away without saying so, once it has been idle for CULL_IDLE seconds), /voila/files
