@@ -101,10 +101,10 @@ class Control(web.RequestHandler):
 
     async def _control(self) -> None:
         if not self.token:
-            self._refuse(404, "no control token in this room")
+            self._refuse(404)
             return
         if not token_ok(self.request.headers.get("Authorization"), self.token):
-            self._refuse(403, "a valid control token is needed")
+            self._refuse(403)
             return
         headers = {
             k: v
@@ -113,10 +113,12 @@ class Control(web.RequestHandler):
         }
         await _forward(self, self.backend, headers)
 
-    def _refuse(self, status: int, reason: str) -> None:
+    def _refuse(self, status: int) -> None:
+        from course.messages import t
+
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"error": reason}))
+        self.finish(json.dumps({"error": t("apps.ready.forbidden")}, ensure_ascii=False))
 
     get = post = put = patch = delete = head = _control
 
