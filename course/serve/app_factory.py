@@ -17,6 +17,9 @@ import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
+#: Seconds a kernel for Voila's pool that waited for the factory to be ready lets the visitors' go first.
+AHEAD_DELAY = 0.05
+
 
 class _Channel:
     """One running factory process: its ready message and the answers still awaited."""
@@ -124,9 +127,10 @@ class KernelFactory:
     ) -> int:
         """`spawn` without blocking the server's event loop."""
         channel = self.start()
+        waited = not channel.ready.done()
         await asyncio.wrap_future(channel.ready)
-        if ahead:  # the visitors' kernels that waited for the same ready message ask first
-            await asyncio.sleep(0)
+        if ahead and waited:  # the visitors' kernels that waited for the factory too ask first
+            await asyncio.sleep(AHEAD_DELAY)
         loop = asyncio.get_running_loop()
         request = self._request(argv, env, cwd, ahead)
         answer = await loop.run_in_executor(self.executor, channel.ask, request)
