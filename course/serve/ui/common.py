@@ -1,8 +1,11 @@
-"""Building blocks shared by the app UIs: messages, HTML tables, charts as SVG, downloads, uploads.
+"""Building blocks shared by the app UIs: messages, HTML tables, charts as SVG, downloads, uploads, the drawing cache.
 
 Everything returns plain HTML strings (escaped) or small values, so the UIs can be
 tested without a browser. Charts are matplotlib figures made without pyplot and
 written as inline SVG with real text, so a screen reader (and a test) can read them.
+What the apps draw is cached per process (`drawn`), and the apps' first views are kept
+on disk between starts of the apps server (`save_drawings`, `load_drawings`: JSON of
+strings in the user's cache folder, keyed by a digest of the code, data and language).
 """
 
 from __future__ import annotations
