@@ -199,3 +199,166 @@ def test_comms_are_silent_until_show_and_still_register():
         assert common._SILENT["dropped"] == dropped  # after show: sent the usual way
     finally:
         common.speak_comms()
+
+
+# --- the first views kept on disk between starts (common.save_drawings / load_drawings) ---
+
+
+def test_kept_drawings_round_trip_and_the_app_then_draws_nothing(tmp_path):
+    """Saved, forgotten, loaded: the same drawings (tuples stay tuples), and opening the app draws nothing."""
+    app_zygote.draw_defaults()
+    before = dict(common._DRAWINGS)
+    path = common.drawings_file("k1", tmp_path / "dgt")
+    assert common.save_drawings(path, "k1") == len(before) > 0
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "dgt").stat().st_mode & 0o777 == 0o700
+    common.forget_drawings()
+    assert common.load_drawings(path, "k1") == len(before)
+    assert before == common._DRAWINGS
+    assert all(type(common._DRAWINGS[k]) is type(v) for k, v in before.items())
+    cls, names = APPS["egdi"]
+    assert all(outputs(cls(), names).values())
+    assert common.DRAWING_STATS["drawn"] == 0 and common.DRAWING_STATS["hits"] > 0
+
+
+def test_a_drawings_file_for_another_digest_is_not_used_and_is_replaced(tmp_path):
+    """A file made for another digest gives nothing; saving for the new digest removes it."""
+    common.drawn(("k",), lambda: "old drawing")
+    old = common.drawings_file("old", tmp_path)
+    common.save_drawings(old, "old")
+    common.forget_drawings()
+    new = common.drawings_file("new", tmp_path)
+    old.rename(new)  # the right name, but made for another digest
+    assert common.load_drawings(new, "new") == 0 and not common._DRAWINGS
+    common.save_drawings(common.drawings_file("old", tmp_path), "old")
+    common.drawn(("k",), lambda: "new drawing")
+    common.save_drawings(new, "new")
+    assert [p.name for p in tmp_path.iterdir()] == [new.name]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x80\x81 not json",
+        b'{"format": 1, "key": "k", "drawings": [[["en", "a"], "x"]]',  # cut short
+        b'{"format": 99, "key": "k", "drawings": []}',
+        b'["format", 1]',
+        b'{"format": 1, "key": "k", "drawings": [[["en", "a"], {"code": "x"}]]}',
+        b'{"format": 1, "key": "k", "drawings": [[["en", "a"], ["x", 1]]]}',
+        b'{"format": 1, "key": "k", "drawings": [[["en", {"a": 1}], "x"]]}',
+        b'{"format": 1, "key": "k", "drawings": [["en", "x"]]}',
+        b'{"format": 1, "key": "k", "drawings": [[["en", "a"], "x", "y"]]}',
+    ],
+)
+def test_a_corrupt_drawings_file_is_ignored_as_a_whole(tmp_path, content):
+    """Anything but a well-formed file of string drawings for this digest is ignored (nothing loaded)."""
+    path = tmp_path / "drawings-k.json"
+    path.write_bytes(content)
+    path.chmod(0o600)
+    assert common.load_drawings(path, "k") == 0
+    assert not common._DRAWINGS
+
+
+def test_a_foreign_drawings_file_is_ignored(tmp_path):
+    """A file that others may write, or that another user owns, is not trusted; a missing file gives nothing."""
+    import os
+
+    path = tmp_path / "drawings-k.json"
+    path.write_text('{"format": 1, "key": "k", "drawings": [[["en", "a"], "x"]]}')
+    path.chmod(0o600)
+    assert common.load_drawings(path, "k") == 1
+    common.forget_drawings()
+    path.chmod(0o666)
+    assert common.load_drawings(path, "k") == 0
+    path.chmod(0o600)
+    if os.getuid() == 0:  # as root the file can be given to another user
+        os.chown(path, 65534, 65534)
+        assert common.load_drawings(path, "k") == 0
+    assert common.load_drawings(tmp_path / "missing.json", "k") == 0
+    assert not common._DRAWINGS
+
+
+def test_the_digest_follows_the_code_data_and_language(tmp_path, monkeypatch):
+    """A changed file of the package or another language gives another digest; compiled files do not count."""
+    package = tmp_path / "course"
+    (package / "data").mkdir(parents=True)
+    (package / "__pycache__").mkdir()
+    (package / "app.py").write_text("x = 1\n")
+    (package / "data" / "table.csv").write_text("a\n1\n")
+    monkeypatch.setattr(common, "_COURSE", package)
+    first = common.drawings_key()
+    assert common.drawings_key() == first
+    (package / "__pycache__" / "app.pyc").write_bytes(b"compiled")
+    assert common.drawings_key() == first
+    (package / "data" / "table.csv").write_text("a\n2\n")
+    second = common.drawings_key()
+    assert second != first
+    (package / "app.py").write_text("x = 2\n")
+    assert common.drawings_key() != second
+    other = next(lang for lang in languages() if lang != "en")
+    english = common.drawings_key()
+    with language_in_use(other):
+        assert common.drawings_key() != english
+
+
+def test_the_cache_folder_is_per_user(monkeypatch, tmp_path):
+    """$XDG_CACHE_HOME/dgt when it is an absolute path, else ~/.cache/dgt."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert common.cache_folder() == tmp_path / "dgt"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert common.cache_folder() == tmp_path / "home" / ".cache" / "dgt"
+
+
+def test_the_factory_draws_what_the_kept_file_lacks_and_keeps_it(tmp_path):
+    """Kept drawings from an earlier start are taken; a first view they lack is drawn and the file updated."""
+    app_zygote.draw_defaults()
+    everything = dict(common._DRAWINGS)
+    missing = next(k for k in everything if "egdi-explorer" in k)
+    del common._DRAWINGS[missing]
+    kept = (common.drawings_file("k", tmp_path), "k")
+    common.save_drawings(*kept)
+    common.forget_drawings()
+    assert app_zygote.load_drawings(kept)
+    assert common.DRAWING_STATS["drawn"] == 1 and everything == common._DRAWINGS
+    common.forget_drawings()
+    assert common.load_drawings(*kept) == len(everything)
+    common.forget_drawings()
+    assert not app_zygote.load_drawings((common.drawings_file("other", tmp_path), "other"))
+    assert not app_zygote.load_drawings(None)
+
+
+@pytest.mark.slow
+def test_a_cold_factory_forks_a_visitor_first_draws_aside_and_keeps_the_drawings(
+    tmp_path, monkeypatch
+):
+    """No drawings kept: the factory is ready at once, forks a visitor's kernel while a pool kernel waits for
+    the drawer, keeps the drawings on disk; the next factory has them before it says ready."""
+    from course.serve.app_factory import KernelFactory
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("DGT_LANG", "en")
+
+    def ask(factory: KernelFactory, name: str, ahead: bool):
+        argv = ["-f", str(tmp_path / f"kernel-{name}.json")]
+        request = factory._request(argv, {"DGT_LANG": "en"}, str(tmp_path), ahead)
+        return factory.start().ask(request)
+
+    cold = KernelFactory()
+    try:
+        assert cold.ready["drawn"] is False
+        pool = ask(cold, "pool", ahead=True)
+        visitor = ask(cold, "visitor", ahead=False)
+        assert visitor.result(60)["pid"] > 0
+        assert not pool.done()  # still waiting for the drawer
+        assert pool.result(60)["pid"] > 0
+        kept = list((tmp_path / "cache" / "dgt").glob("drawings-*.json"))
+        assert len(kept) == 1 and kept[0].stat().st_mode & 0o777 == 0o600
+    finally:
+        cold.close()
+    warm = KernelFactory()
+    try:
+        assert warm.ready["drawn"] is True
+        assert ask(warm, "pool", ahead=True).result(10)["pid"] > 0  # no waiting now
+    finally:
+        warm.close()

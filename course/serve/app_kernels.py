@@ -4,8 +4,10 @@
 process that has the apps' modules and data loaded) forks the kernels. `ForkProvisioner` launches a kernel
 through the factory instead of `python -m ipykernel_launcher`; `ForkKernelManager` is
 jupyter_server's kernel manager with that provisioner, named in the apps server's
-settings (`--AsyncMappingKernelManager.kernel_manager_class`). If the factory cannot
-start a kernel, the provisioner starts a cold one the usual way, so an app still opens.
+settings (`--AsyncMappingKernelManager.kernel_manager_class`). A kernel for Voila's pool
+is asked for `ahead` of any visitor, so that at a cold start the factory can fork a
+waiting visitor's kernel first. If the factory cannot start a kernel, the provisioner
+starts a cold one the usual way, so an app still opens.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ class ForkProvisioner(LocalProvisioner):
         try:
             if not argv:
                 raise RuntimeError("no connection file in the kernel command")
-            pid = await FACTORY.spawn_async(argv, env, cwd)
+            # Voila's pool starts its kernels ahead of any visitor: a visitor's may go first.
+            ahead = env.get("VOILA_PREHEAT") == "True"
+            pid = await FACTORY.spawn_async(argv, env, cwd, ahead=ahead)
         except (RuntimeError, OSError, ValueError) as error:
             self.log.warning("apps kernel factory failed (%s); starting a cold kernel", error)
             return await super().launch_kernel(cmd, **kwargs)

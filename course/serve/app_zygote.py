@@ -12,9 +12,20 @@ widgets or code change reaches another.
 The apps server talks to it through course/serve/app_factory.py (the kernel manager that
 uses it is course/serve/app_kernels.py) over stdin/stdout, one JSON object a line:
 
-    <- {"ready": true, "pid": 123, "seconds": 1.4}
-    -> {"argv": ["-f", "kernel-....json"], "env": {...}, "cwd": "/.../apps"}
-    <- {"pid": 456}            or {"error": "..."}
+    <- {"ready": true, "pid": 123, "seconds": 1.4, "drawn": true}
+    -> {"id": 1, "argv": ["-f", "kernel-....json"], "env": {...}, "cwd": "/.../apps", "ahead": false}
+    <- {"id": 1, "pid": 456}            or {"id": 1, "error": "..."}
+
+The apps' first views (course.serve.ui.common.drawn) come from the disk when an earlier
+start kept them for the same code, data and language; the factory then has them before
+it says ready, and no kernel draws one. Otherwise a child of the factory draws them at a
+low priority ("the drawer") while the factory forks; the factory takes them from it,
+keeps them on disk for the next start, and every kernel forked after that finds them.
+Until then a kernel asked for `ahead` of any visitor (one for Voila's pool of ready
+kernels) waits for them, at most DRAW_WAIT seconds, so that at a cold start a waiting
+visitor's kernel has the cores, and the pool's kernels do not each draw the first view
+again. Answers can so come in another order than the requests: each carries its
+request's id.
 
 When the server goes away (end of input), the factory kills every kernel it made.
 """
@@ -30,6 +41,7 @@ import select
 import signal
 import sys
 import time
+from pathlib import Path
 
 #: The modules the apps and their kernels import (course/serve/apps/*.ipynb, course/serve/ui).
 APP_MODULES = (
@@ -118,6 +130,100 @@ def draw_defaults() -> None:
             sys.stderr.write(f"apps kernel factory: could not draw {name}: {error!r}\n")
 
 
+def kept_drawings() -> tuple[Path, str] | None:
+    """The file that keeps the first views between starts, and its digest (None if there is none to use)."""
+    try:
+        from course.serve.ui import common
+
+        key = common.drawings_key()
+        return common.drawings_file(key), key
+    except Exception as error:  # no cache folder (no home): the drawings are made here
+        sys.stderr.write(f"apps kernel factory: no drawings kept on disk: {error!r}\n")
+        return None
+
+
+def load_drawings(kept: tuple[Path, str] | None) -> bool:
+    """Take the first views kept on disk, and draw what they lack (e.g. a new year); True if they were there."""
+    from course.serve.ui import common
+
+    if kept is None or not common.load_drawings(*kept):
+        return False
+    drawn = common.DRAWING_STATS["drawn"]
+    draw_defaults()
+    if common.DRAWING_STATS["drawn"] > drawn:
+        save_drawings(kept)
+    return True
+
+
+def save_drawings(kept: tuple[Path, str] | None) -> None:
+    """Keep this process's drawings on disk for the next start (failing to is no error)."""
+    from course.serve.ui import common
+
+    if kept is None:
+        return
+    try:
+        common.save_drawings(*kept)
+    except Exception as error:  # a read-only or full disk: the next start draws again
+        sys.stderr.write(f"apps kernel factory: could not keep the drawings: {error!r}\n")
+
+
+#: How much lower than the kernels' the drawer's priority is (nice); it draws when the cores are free.
+DRAWER_NICE = 10
+#: Seconds a kernel asked for ahead of any visitor waits at most for the drawer.
+DRAW_WAIT = 20.0
+
+
+class Drawer:
+    """A child of the factory that draws the apps' first views and sends them back as JSON through a pipe."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.chunks: list[bytes] = []
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            self._draw(read_end, write_end)
+        os.close(write_end)
+        self.fd = read_end
+
+    def _draw(self, read_end: int, write_end: int) -> None:
+        """In the child: draw at a low priority, write the drawings, exit (never returns)."""
+        try:
+            os.close(read_end)
+            os.dup2(2, 1)  # fd 1 is the factory's answer pipe: never write there
+            os.nice(DRAWER_NICE)
+            from course.serve.ui import common
+
+            draw_defaults()
+            data = common.drawings_text(self.key).encode()
+            while data:
+                data = data[os.write(write_end, data) :]
+        except BaseException as error:  # stderr is the server's log
+            with contextlib.suppress(OSError):
+                os.write(2, f"apps kernel factory: the drawer failed: {error!r}\n".encode())
+        finally:
+            os._exit(0)
+
+    def read(self) -> bool:
+        """Read what the drawer has written so far; True once it has finished (end of its pipe)."""
+        chunk = os.read(self.fd, 1 << 20)
+        if chunk:
+            self.chunks.append(chunk)
+            return False
+        os.close(self.fd)
+        return True
+
+    def take(self) -> int:
+        """Put what the drawer drew into this process's drawing cache; return how many drawings."""
+        from course.serve.ui import common
+
+        return common.take_drawings(b"".join(self.chunks), self.key)
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.pid, signal.SIGKILL)
+
+
 def _become_kernel(request: dict, answer: int) -> None:
     """In the forked child: detach, take the visitor's environment, run an IPython kernel (never returns)."""
     try:
@@ -194,6 +300,12 @@ class Requests:
         """True if a request has come (or is coming) and not been read yet."""
         return b"\n" in self.buffer or bool(select.select([self.fd], [], [], 0)[0])
 
+    def wait(self, others: list[int], timeout: float | None) -> list[int]:
+        """Wait until a request or one of the `others` file descriptors can be read; return which can."""
+        if b"\n" in self.buffer:
+            return [self.fd]
+        return select.select([self.fd, *others], [], [], timeout)[0]
+
     def next(self) -> dict | None:
         """The next request (waits for it); None at the end of input."""
         while b"\n" not in self.buffer:
@@ -206,40 +318,70 @@ class Requests:
 
 
 def main() -> None:
-    """Load everything once, then fork kernels on request until the server's end of input.
-
-    The factory says it is ready as soon as the modules are loaded, so that the first
-    kernels (and the first page) do not wait; it draws the apps' first views the first
-    time no request is waiting, and every kernel forked after that finds them drawn.
-    """
+    """Load everything once, then fork kernels on request until the server's end of input (see the module docstring)."""
     started = time.monotonic()
     os.environ.update(KERNEL_ENV)
     preload()
+    kept = kept_drawings()
+    drawn = load_drawings(kept)
     gc.collect()
     gc.freeze()  # keep loaded objects out of the children's garbage collection (fewer copies)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the server, which stops us
-    reply({"ready": True, "pid": os.getpid(), "seconds": round(time.monotonic() - started, 3)})
+    drawer = None
+    if not drawn:
+        try:
+            drawer = Drawer(kept[1] if kept else "")
+        except OSError as error:  # no fork: the kernels draw their own first views
+            sys.stderr.write(f"apps kernel factory: no drawer: {error!r}\n")
+            drawn = True
+    reply(
+        {
+            "ready": True,
+            "pid": os.getpid(),
+            "seconds": round(time.monotonic() - started, 3),
+            "drawn": drawn,
+        }
+    )
+    deadline = time.monotonic() + DRAW_WAIT
     kernels: list[int] = []
+    waiting: list[dict] = []  # requests ahead of any visitor, until the first views are drawn
     requests = Requests()
-    drawn = False
+
+    def fork(request: dict) -> None:
+        nonlocal kernels
+        answer = spawn(request)
+        kernels = [pid for pid in kernels if os.path.exists(f"/proc/{pid}")]
+        if "pid" in answer:
+            kernels.append(answer["pid"])
+        reply({"id": request.get("id"), **answer})
+
     try:
         while True:
-            if not drawn and not requests.waiting():
-                draw_defaults()
-                gc.collect()
-                gc.freeze()
-                drawn = True
+            timeout = max(0.0, deadline - time.monotonic()) if waiting else None
+            readable = requests.wait([drawer.fd] if drawer else [], timeout)
+            if drawer is not None and drawer.fd in readable and drawer.read():
+                if drawer.take():
+                    save_drawings(kept)
+                    gc.collect()
+                    gc.freeze()
+                drawer, drawn = None, True
+            if waiting and (drawn or time.monotonic() >= deadline):
+                for request in waiting:
+                    fork(request)
+                waiting = []
+            if requests.fd not in readable:
                 continue
             request = requests.next()
             if request is None:
                 break
-            answer = spawn(request)
-            kernels = [pid for pid in kernels if os.path.exists(f"/proc/{pid}")]
-            if "pid" in answer:
-                kernels.append(answer["pid"])
-            reply(answer)
+            if request.get("ahead") and not drawn:
+                waiting.append(request)
+            else:
+                fork(request)
     finally:
+        if drawer is not None:
+            drawer.stop()
         for pid in kernels:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)

@@ -1,8 +1,11 @@
-"""Building blocks shared by the app UIs: messages, HTML tables, charts as SVG, downloads, uploads.
+"""Building blocks shared by the app UIs: messages, HTML tables, charts as SVG, downloads, uploads, the drawing cache.
 
 Everything returns plain HTML strings (escaped) or small values, so the UIs can be
 tested without a browser. Charts are matplotlib figures made without pyplot and
 written as inline SVG with real text, so a screen reader (and a test) can read them.
+What the apps draw is cached per process (`drawn`), and the apps' first views are kept
+on disk between starts of the apps server (`save_drawings`, `load_drawings`: JSON of
+strings in the user's cache folder, keyed by a digest of the code, data and language).
 """
 
 from __future__ import annotations
@@ -11,10 +14,14 @@ import base64
 import hashlib
 import html
 import io
+import json
 import math
 import numbers
 import os
+import stat
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -59,6 +66,139 @@ def forget_drawings() -> None:
     """Empty the drawing cache (and its counters)."""
     _DRAWINGS.clear()
     DRAWING_STATS.update(hits=0, drawn=0)
+
+
+# The drawings are also kept on disk between starts of the apps server, so that the
+# factory has the first views before it says ready (a cold start then draws nothing).
+# One JSON file of strings per digest of what they depend on (drawings_key): the
+# `course` package's files (its code, data and message catalogues), the libraries that
+# draw, and the language. Never pickle: a file that is corrupt, foreign (another owner,
+# writable by others) or made for another digest is ignored, and only strings come out.
+DRAWINGS_FORMAT = 1
+MAX_DRAWINGS_BYTES = 32 * 1024 * 1024  # a bigger file is not ours: ignored
+_COURSE = Path(__file__).resolve().parents[2]  # the `course` package
+_NOT_DRAWN_FROM = ("__pycache__", "voila")  # folders no drawing depends on (the page template)
+
+
+def cache_folder() -> Path:
+    """This user's cache folder for the course: $XDG_CACHE_HOME/dgt, else ~/.cache/dgt."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root / "dgt"
+
+
+def drawings_key() -> str:
+    """A digest of everything the apps' drawings depend on (the code, the data, the language).
+
+    Every file of the `course` package (its content), the versions of Python, pandas,
+    numpy and matplotlib, matplotlib's settings, the format of the file and the language.
+    """
+    import matplotlib
+    import numpy
+
+    digest = hashlib.blake2b(digest_size=16)
+    settings = sorted((k, repr(v)) for k, v in matplotlib.rcParams.items())
+    for part in (
+        DRAWINGS_FORMAT,
+        get_language(),
+        sys.version,
+        pd.__version__,
+        numpy.__version__,
+        matplotlib.__version__,
+        settings,
+    ):
+        digest.update(repr(part).encode() + b"\0")
+    for path in sorted(_COURSE.rglob("*")):
+        relative = path.relative_to(_COURSE)
+        if path.is_file() and not set(relative.parts) & set(_NOT_DRAWN_FROM):
+            digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def drawings_file(key: str, folder: Path | None = None) -> Path:
+    """The file that keeps the drawings made for `key`."""
+    return (folder or cache_folder()) / f"drawings-{key}.json"
+
+
+def _from_json(item: Any) -> Any:
+    """A JSON value back as it was drawn: lists as tuples; anything but plain values raises ValueError."""
+    if isinstance(item, list):
+        return tuple(_from_json(part) for part in item)
+    if item is None or isinstance(item, str | int | float | bool):
+        return item
+    raise ValueError(f"not a drawing: {type(item).__name__}")
+
+
+def drawings_text(key: str) -> str:
+    """Every drawing of this process as the JSON text of a drawings file for `key`."""
+    entries = [[list(k), list(v) if isinstance(v, tuple) else v] for k, v in _DRAWINGS.items()]
+    return json.dumps({"format": DRAWINGS_FORMAT, "key": key, "drawings": entries})
+
+
+def take_drawings(text: str | bytes, key: str) -> int:
+    """Put the drawings of a drawings file's text for `key` into the drawing cache; return how many.
+
+    All or nothing: 0 (and nothing taken) unless the text is JSON of the right format and
+    digest, holding only keys of plain values and drawings that are strings or tuples of
+    strings.
+    """
+    try:
+        found = json.loads(text)
+        if found.get("format") != DRAWINGS_FORMAT or found.get("key") != key:
+            return 0
+        drawings = {}
+        for full, value in found["drawings"]:
+            value = _from_json(value)
+            if not isinstance(value, str) and not (
+                isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+            ):
+                raise ValueError("a drawing is a string or strings")
+            full = _from_json(full)
+            if not isinstance(full, tuple) or not full:
+                raise ValueError("a key is a tuple")
+            drawings[full] = value
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return 0
+    for full, value in list(drawings.items())[:MAX_DRAWINGS]:
+        _DRAWINGS[full] = value
+    return min(len(drawings), MAX_DRAWINGS)
+
+
+def save_drawings(path: Path, key: str) -> int:
+    """Write every drawing of this process to `path` for `key` (atomically, only for this user); return how many.
+
+    The other drawing files of the folder (made for other digests) are removed.
+    """
+    from autograder.workspace import write_atomically
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_atomically(path, drawings_text(key), mode=0o600)
+    for old in path.parent.glob("drawings-*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return len(_DRAWINGS)
+
+
+def load_drawings(path: Path, key: str) -> int:
+    """Put the drawings kept in `path` for `key` into the drawing cache; return how many (0: none usable).
+
+    The file is ignored, as a whole, unless it is a regular file of this user that no
+    one else may write, and its text is what `take_drawings` takes.
+    """
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if (
+                not stat.S_ISREG(info.st_mode)
+                or info.st_uid != os.getuid()
+                or info.st_mode & 0o022
+                or info.st_size > MAX_DRAWINGS_BYTES
+            ):
+                return 0
+            text = handle.read(MAX_DRAWINGS_BYTES + 1)
+    except OSError:
+        return 0
+    return take_drawings(text, key)
 
 
 def fingerprint(*frames: pd.DataFrame) -> str:
