@@ -62,6 +62,18 @@ APP_MODULES = (
     "IPython.core.history",
     "psutil",
     "pdb",
+    # What ipykernel's start and an app's first run import in every kernel otherwise
+    # (found by comparing sys.modules before and after, in a forked kernel): about
+    # 0.015 CPU s of a kernel's 0.065 s start.
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.core.logger",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "faulthandler",
+    "tornado.platform.asyncio",
+    "zmq.utils.garbage",
 )
 #: Added to every kernel's command line: an app kernel keeps no input history (no SQLite file).
 KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)

@@ -204,7 +204,10 @@ def start_voila(prefix: str, port: int, scratch: str) -> subprocess.Popen:
     from course.serve.app_server import command
 
     env = dict(os.environ)
-    for name in ("HOME", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR", "DGT_OUTPUT"):
+    names = ("HOME", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR", "DGT_OUTPUT")
+    # XDG_CACHE_HOME too: the apps' first views are kept there (course.serve.ui.common),
+    # and `nobody` may write nowhere else.
+    for name in (*names, "XDG_CACHE_HOME"):
         env[name] = scratch
     for name in [k for k in env if k.startswith("JUPYTERHUB_")]:
         env.pop(name)  # Voila is not the hub's service: the gate is
