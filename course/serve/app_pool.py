@@ -46,7 +46,7 @@ MEMORY_RESERVE_MB = int(os.environ.get("DGT_APPS_MEMORY_RESERVE_MB", "200"))
 RETRY_AFTER = 5  # seconds the busy page asks the visitor to wait
 READY_MINUTES = 15  # how long an app stays ready for the room when the trainer does not say
 MAX_READY_MINUTES = 240
-KERNEL_MB = 45  # memory a ready kernel is reckoned to hold (PSS measured 33-40 MB), for ready_for
+KERNEL_MB = 45  # memory a ready kernel is reckoned to hold (PSS measured 29-36 MB), for ready_for
 # Kernels that run their app at the same time. Thirty kernels at once on two cores all
 # finish late together; a few at a time finish in the order the visitors came, so the
 # first ones are live early. Two per core: now that an app's first view comes drawn
