@@ -265,7 +265,14 @@ def test_the_control_token_is_taken_out_of_the_environment():
 @pytest.mark.slow
 def test_an_app_made_ready_for_the_room_keeps_a_kernel_per_visitor_until_they_come():
     """The trainer asks for 5 visitors: 5 ready kernels wait past the idle time, each visitor takes one."""
-    server = start({app_server.CONTROL_TOKEN_ENV: TOKEN, "DGT_APPS_IDLE_SECONDS": "2"})
+    # A pool of at most one ready kernel per app without the trainer: the five are readiness.
+    server = start(
+        {
+            app_server.CONTROL_TOKEN_ENV: TOKEN,
+            "DGT_APPS_IDLE_SECONDS": "2",
+            "DGT_APPS_MAX_POOL": "1",
+        }
+    )
     try:
         factory = factory_pid(server)
         # Only with the token, and only for an app.
@@ -279,8 +286,9 @@ def test_an_app_made_ready_for_the_room_keeps_a_kernel_per_visitor_until_they_co
         assert (answer["app"], answer["asked"], answer["visitors"]) == ("egdi-explorer", 5, 5)
         ready = lambda: control(server)[1]["apps"]["egdi-explorer"]["ready"]  # noqa: E731
         assert wait_until(lambda: ready() == 5, 60), control(server)
-        # Idle for longer than the idle time: the ready kernels are kept for the visitors.
-        time.sleep(3 * app_pool.SHRINK_EVERY + 2)
+        # Idle for longer than the idle time (2 s, looked at every 2/3 s in that server):
+        # the ready kernels are kept for the visitors.
+        time.sleep(2 + 3 * 2 / 3 + 1)
         assert ready() == 5 and len(children(factory)) == APPS - 1 + 5
         # No kernel and not the factory sees the token.
         for pid in [factory, *children(factory)]:
