@@ -242,6 +242,8 @@ def test_a_ready_request_names_a_known_app_and_sensible_numbers():
         b"not json": t("apps.ready.bad_request"),
         b"[1, 2]": t("apps.ready.bad_request"),
         b'{"app": "../etc/passwd", "visitors": 3}': "egdi-explorer",
+        b'{"app": ["egdi-explorer"], "visitors": 3}': "egdi-explorer",
+        b'{"app": "egdi-explorer", "visitors": 3, "minutes": NaN}': "240",
         b'{"app": "egdi-explorer", "visitors": "30"}': t("apps.ready.bad_visitors"),
         b'{"app": "egdi-explorer", "visitors": true}': t("apps.ready.bad_visitors"),
         b'{"app": "egdi-explorer", "visitors": -1}': t("apps.ready.bad_visitors"),

@@ -233,7 +233,7 @@ def ready_request(body: bytes) -> tuple[str, int, float]:
         raise ValueError(t("apps.ready.bad_request"))
     notebooks = app_notebooks()
     app = request.get("app")
-    if app not in notebooks:
+    if not isinstance(app, str) or app not in notebooks:
         raise ValueError(t("apps.ready.unknown_app", app=app, apps=", ".join(notebooks)))
     visitors = request.get("visitors")
     minutes = request.get("minutes", app_pool.READY_MINUTES)
