@@ -218,6 +218,21 @@ def _template_bytecode_cache():
     return MemoryBytecodeCache()
 
 
+def token_ok(header: str | None, token: str) -> bool:
+    """Whether an Authorization header carries the control token (`token ...`, compared in constant time).
+
+    Also the classroom's apps gate's check (course/serve/classroom/apps_gate.py).
+    """
+    import hmac
+
+    if not token or not header:
+        return False
+    scheme, _, given = header.strip().partition(" ")
+    if scheme.lower() != "token":
+        return False
+    return hmac.compare_digest(given.strip().encode(), token.encode())
+
+
 def app_notebooks() -> dict[str, str]:
     """Each app's id (the manifest's) and its notebook path as the server names it."""
     return {app.id: app.notebook for app in curriculum().apps}
@@ -250,8 +265,6 @@ def ready_request(body: bytes) -> tuple[str, int, float]:
 
 def _control_handler():
     """The control endpoint: a trainer's tool gets an app ready for the room (see app_pool.ElasticPool.ready_for)."""
-    import hmac
-
     import tornado.web
 
     class ReadyHandler(tornado.web.RequestHandler):
@@ -270,11 +283,7 @@ def _control_handler():
         def prepare(self) -> None:
             self.set_header("Content-Type", "application/json; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            given = self.request.headers.get("Authorization", "")
-            scheme, _, token = given.partition(" ")
-            if scheme.lower() != "token" or not hmac.compare_digest(
-                token.strip().encode(), self.token.encode()
-            ):
+            if not token_ok(self.request.headers.get("Authorization"), self.token):
                 self._answer(403, {"error": t("apps.ready.forbidden")})
                 return
             if self.settings.get("dgt_pool") is None:

@@ -17,7 +17,6 @@ visitors, so no logged-in account reaches the endpoint with a header of its own.
 
 from __future__ import annotations
 
-import hmac
 import json
 import os
 import shutil
@@ -32,22 +31,15 @@ from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
 from tornado import httpclient, ioloop, web, websocket
 from tornado.routing import Matcher, PathMatches, Rule
 
+from course.serve import app_server
+
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer"}
 #: Never passed on for a visitor: the apps server's control endpoint reads it.
 PRIVATE_HEADERS = HOP_HEADERS | {"authorization"}
 #: The apps server's control endpoints, under the prefix (token only, no hub login).
-CONTROL_PATH = "dgt/api/"
-TOKEN_ENV = "DGT_APPS_CONTROL_TOKEN"
-
-
-def token_ok(header: str | None, token: str) -> bool:
-    """Whether an Authorization header carries the room's control token (constant-time)."""
-    if not token or not header:
-        return False
-    scheme, _, given = header.strip().partition(" ")
-    if scheme.lower() != "token":
-        return False
-    return hmac.compare_digest(given.strip().encode(), token.encode())
+CONTROL_PATH = app_server.CONTROL_PATH.rsplit("/", 1)[0] + "/"
+TOKEN_ENV = app_server.CONTROL_TOKEN_ENV
+token_ok = app_server.token_ok  # the apps server's own check of the token
 
 
 def visitor_headers(pairs) -> dict[str, str]:

@@ -8,6 +8,7 @@ node-configurable-http-proxy, nothing is fetched. See docs/classroom.md.
 import sys
 from pathlib import Path
 
+from course.serve.app_server import CONTROL_TOKEN_ENV
 from course.serve.classroom.room import Room
 
 c = get_config()  # noqa: F821  (provided by traitlets when JupyterHub loads this file)
@@ -76,7 +77,7 @@ apps_env = {
     "DGT_CLASSROOM": str(state),  # marks the room's processes for `dgt classroom stop`
 }
 if room.control_token_file.is_file():
-    apps_env["DGT_APPS_CONTROL_TOKEN"] = room.control_token_file.read_text().strip()
+    apps_env[CONTROL_TOKEN_ENV] = room.control_token_file.read_text().strip()
 c.JupyterHub.services = [
     {
         "name": "idle-culler",

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 
 from course.errors import UserError
 from course.messages import t
+from course.serve.app_server import CONTROL_PATH
 from course.serve.classroom.room import Room
 
 #: The apps service's address prefix in the hub (the service is named `apps`).
 APPS_PREFIX = "/services/apps/"
-#: The control endpoint under the prefix (course/serve/app_server.py serves it).
-READY_PATH = "dgt/api/ready"
 #: How long `ready` waits for the apps server of a hub that has just started.
 STARTING_SECONDS = 60.0
 
@@ -92,7 +91,7 @@ def plan(room: Room, app_id: str, visitors: int | None, minutes: int | None) -> 
 
 def url(room: Room) -> str:
     """The control endpoint on the gate's own port (127.0.0.1, not through the room's proxy)."""
-    return f"http://127.0.0.1:{room.apps_port}{APPS_PREFIX}{READY_PATH}"
+    return f"http://127.0.0.1:{room.apps_port}{APPS_PREFIX}{CONTROL_PATH}"
 
 
 def _call(room: Room, method: str, body: dict | None, timeout: float) -> tuple[int, dict]:
